@@ -1,0 +1,535 @@
+"""Individual air-quality index (IAQI) and AQI, exact, under HJ 633—2012 and HJ 633—2026.
+
+Arithmetic
+----------
+Concentrations are first rounded per GB/T 8170 (:mod:`airq.rounding`) to whole µg/m³ (CO to
+0.1 mg/m³) and carried as scaled integers; the breakpoints are scaled the same way. The
+interpolation ``IAQI = (IAQI_Hi - IAQI_Lo)/(BP_Hi - BP_Lo) * (C - BP_Lo) + IAQI_Lo`` is then
+evaluated as an integer fraction and rounded **up** (进位取整) with integer floor division, so no
+binary float ever meets the ceiling: CO 2.2 gives 55, PM2.5 35 gives 50 (standards.md §1.2,
+§5 item 1).
+
+Concentrations above the top of a table ("爆表")
+------------------------------------------------
+Neither standard defines an IAQI above the last breakpoint (e.g. PM2.5 > 500 µg/m³).
+``beyond="cap"`` (default) reports the top IAQI, 500, as CNEMC's published hourly AQI does
+(standards.md §1.1 note 5); ``beyond="nan"`` reports a missing sub-index; ``beyond="raise"``
+raises ``ValueError``. The special rules for SO2 1-h > 800 and O3 8-h > 800 (Table 1 notes /
+Table 3 notes) are not "beyond" cases; they follow the rule set (see :class:`airq.rules.Above`).
+
+Missing indicators
+------------------
+``on_missing="rules"`` (default) applies the rule set's own rule: HJ 633—2012 has none, and
+airq follows the CNEMC practice of no AQI when any indicator is missing (``"strict"``, [L]);
+HJ 633—2026 §5.3 computes the AQI from the others and publishes it only when it is above 100
+(``"publish_above_100"``; standards.md §1.6, §5 item 10). ``"available"`` (not an official
+rule) always takes the largest available sub-index. Pollutants the monitoring plan never
+measures can be named in ``unmonitored`` so that they do not block the AQI (S2 §5.3 exception).
+
+References
+----------
+.. [1] HJ 633—2012 §5, §6, Table 1, Table 2 (standards.md §1.1-1.5).
+.. [2] HJ 633—2026 §4.2, §5.2, §5.3, Table 1, Table 3 (standards.md §1.1-1.6).
+.. [3] GB/T 8170—2008 (standards.md §1.2).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .rounding import round_scaled
+from .rules import RuleSet, get_rules, rules_for_dates
+from .util import label as _label
+
+__all__ = [
+    "POLLUTANTS",
+    "AVERAGINGS",
+    "INDICATOR_ORDER",
+    "INDICATOR_NAMES",
+    "iaqi",
+    "daily_aqi",
+    "realtime_aqi",
+    "aqi_category",
+]
+
+#: Pollutant keys accepted by :func:`iaqi`.
+POLLUTANTS = ("so2", "no2", "pm10", "pm25", "co", "o3")
+#: Averaging keys accepted by :func:`iaqi`.
+AVERAGINGS = ("1h", "8h", "24h")
+#: Order in which tied primary pollutants are listed (the column order of HJ 633 Table 1).
+INDICATOR_ORDER = ("so2", "no2", "pm10", "co", "o3", "o3_1h", "o3_8h", "pm25")
+#: Display names of the indicators, as CNEMC publishes them.
+INDICATOR_NAMES = {
+    "so2": "二氧化硫(SO2)",
+    "no2": "二氧化氮(NO2)",
+    "pm10": "颗粒物(PM10)",
+    "co": "一氧化碳(CO)",
+    "o3": "臭氧1小时(O3)",
+    "o3_1h": "臭氧1小时(O3)",
+    "o3_8h": "臭氧8小时(O3)",
+    "pm25": "细颗粒物(PM2.5)",
+}
+_BEYOND = ("cap", "nan", "raise")
+_ON_MISSING = ("rules", "strict", "publish_above_100", "available")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _numeric(values: np.ndarray, what: str, index=None) -> np.ndarray:
+    """Float array of concentrations; clear errors for non-numeric and negative values."""
+    arr = np.asarray(values)
+    if arr.dtype == object or arr.dtype.kind in "USO":
+        flat = pd.to_numeric(pd.Series(arr.ravel()), errors="coerce").to_numpy(dtype=float)
+        orig = pd.Series(arr.ravel())
+        bad = np.isnan(flat) & orig.notna().to_numpy() & (orig.astype(str).str.strip() != "").to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            where = f" at row {_label(index[i])}" if index is not None else f" at position {i}"
+            raise ValueError(f"{what}: non-numeric value {orig.iloc[i]!r}{where}")
+        arr = flat.reshape(arr.shape)
+    elif arr.dtype.kind == "b":
+        raise ValueError(f"{what}: boolean values are not concentrations")
+    arr = arr.astype(float)
+    neg = arr < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg.ravel())[0])
+        where = f" at row {_label(index[i])}" if index is not None else f" at position {i}"
+        raise ValueError(f"{what}: negative concentration {arr.ravel()[i]!r}{where}")
+    if np.isinf(arr).any():
+        i = int(np.flatnonzero(np.isinf(arr).ravel())[0])
+        raise ValueError(f"{what}: infinite concentration at position {i}")
+    return arr
+
+
+def _interp_scaled(cs: np.ndarray, bp: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Exact ceil of the HJ 633 interpolation for scaled-integer concentrations.
+
+    ``cs`` is a float array of integral values (NaN = missing) no larger than ``bp[-1]``.
+    Returns float (integral values, NaN where ``cs`` is NaN).
+    """
+    out = np.full(cs.shape, np.nan)
+    ok = ~np.isnan(cs)
+    c = cs[ok].astype(np.int64)
+    idx = np.clip(np.searchsorted(bp, c, side="left"), 1, len(bp) - 1)
+    lo, hi = bp[idx - 1], bp[idx]
+    ilo, ihi = levels[idx - 1], levels[idx]
+    num = (ihi - ilo) * (c - lo)
+    den = hi - lo
+    out[ok] = ilo + (-((-num) // den))  # integer ceiling of num/den
+    return out
+
+
+def _iaqi_table(conc: np.ndarray, rules: RuleSet, table: str, beyond: str, what: str, index=None) -> np.ndarray:
+    """Sub-index (float with NaN) of one breakpoint table; ``Above`` rules of 'use' kind give NaN."""
+    if beyond not in _BEYOND:
+        raise ValueError(f"beyond must be one of {_BEYOND}, not {beyond!r}")
+    bp, decimals = rules.scaled_table(table)
+    levels = np.asarray(rules.iaqi[: len(bp)], dtype=np.int64)
+    cs = round_scaled(_numeric(conc, what, index), decimals)
+    above_rule = rules.above.get(table)
+    top = bp[-1]
+    over = cs > top  # NaN compares False
+    inside = np.where(over, np.nan, cs)
+    out = _interp_scaled(inside, bp, levels)
+    if over.any():
+        if above_rule is not None:
+            if above_rule.action == "fixed":
+                out[over] = above_rule.iaqi
+            # action == "use": no sub-index from this table (caller substitutes `use`)
+        elif beyond == "cap":
+            out[over] = levels[-1]
+        elif beyond == "raise":
+            i = int(np.flatnonzero(over.ravel())[0])
+            raise ValueError(
+                f"{what}: concentration {np.asarray(conc).ravel()[i]!r} is above the top breakpoint of "
+                f"{table} ({bp[-1] / 10**decimals:g}); pass beyond='cap' or 'nan'"
+            )
+    return out
+
+
+def _wrap_int(values: np.ndarray, like):
+    """Return integer results in the shape and kind of the input."""
+    if isinstance(like, pd.Series):
+        return pd.Series(pd.array(values, dtype="Int64"), index=like.index, name=like.name)
+    if np.ndim(like) == 0:
+        v = float(np.asarray(values).ravel()[0])
+        return None if np.isnan(v) else int(v)
+    values = np.asarray(values)
+    if values.ndim == 1:
+        return pd.array(values, dtype="Int64")
+    return np.ma.masked_invalid(values).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- public: iaqi
+
+
+def iaqi(pollutant: str, concentration, *, averaging: str, rules, beyond: str = "cap"):
+    """Individual air-quality index (IAQI) of one pollutant.
+
+    Parameters
+    ----------
+    pollutant : {"so2", "no2", "pm10", "pm25", "co", "o3"}
+    concentration : scalar, array-like, pandas.Series or pandas.DataFrame
+        Concentration [µg/m³; CO mg/m³], rounded or not: it is rounded per GB/T 8170 to an
+        integer (CO one decimal) first. Missing values give a missing IAQI. Negative or
+        non-numeric values raise ``ValueError``.
+    averaging : {"1h", "8h", "24h"}
+        ``"24h"`` daily mean (SO2, NO2, PM10, PM2.5, CO), ``"1h"`` hourly value (SO2, NO2, CO,
+        O3, and PM10/PM2.5, which HJ 633 interpolates on the 24-h breakpoints), ``"8h"`` O3.
+    rules : {"HJ633-2012", "HJ633-2026"} or RuleSet
+    beyond : {"cap", "nan", "raise"}, default "cap"
+        Above the top breakpoint: report 500 (CNEMC practice), missing, or raise.
+
+    Returns
+    -------
+    int (None if missing) for a scalar; ``Int64`` Series/DataFrame for pandas input; a pandas
+    nullable integer array (``IntegerArray``) for other 1-D array-likes; an int64
+    ``numpy.ma.MaskedArray`` (missing masked) for N-D arrays.
+
+    Notes
+    -----
+    SO2 1-h above 800 µg/m³: HJ 633—2012 computes no 1-h sub-index (missing here; the daily or
+    real-time AQI falls back to the 24-h value), HJ 633—2026 sets 200. O3 8-h above 800 µg/m³:
+    2012 none (the daily AQI uses O3 1-h), 2026 sets 300.
+
+    References
+    ----------
+    .. [1] HJ 633—2012 §6.1 eq.1, Table 1; HJ 633—2026 §4.2.1 eq.1, §4.2.6, Table 3
+       (standards.md §1.1, §1.2).
+
+    Examples
+    --------
+    >>> iaqi("co", 2.2, averaging="24h", rules="HJ633-2012")
+    55
+    >>> iaqi("pm25", [60, 75], averaging="24h", rules="HJ633-2026").tolist()
+    [100, 114]
+    """
+    rs = get_rules(rules)
+    if pollutant not in POLLUTANTS:
+        raise ValueError(f"unknown pollutant {pollutant!r}; one of {', '.join(POLLUTANTS)}")
+    if averaging not in AVERAGINGS:
+        raise ValueError(f"unknown averaging {averaging!r}; one of {', '.join(AVERAGINGS)}")
+    if pollutant in ("pm10", "pm25"):
+        table = f"{pollutant}_24h"  # 1-h PM on the daily breakpoints (HJ 633—2026 eq.1)
+        if averaging == "8h":
+            raise ValueError(f"{pollutant} has no 8h averaging")
+    else:
+        table = f"{pollutant}_{averaging}"
+        if table not in rs.breakpoints:
+            raise ValueError(f"{pollutant} has no {averaging} breakpoints in {rs.name}")
+    if isinstance(concentration, pd.DataFrame):
+        return pd.DataFrame(
+            {c: iaqi(pollutant, concentration[c], averaging=averaging, rules=rs, beyond=beyond) for c in concentration.columns},
+            index=concentration.index,
+        )
+    if isinstance(concentration, pd.Series):
+        arr = _column(concentration.to_frame("c"), "c")
+        index = concentration.index
+    else:
+        arr = np.asarray(concentration)
+        index = None
+    out = _iaqi_table(arr, rs, table, beyond, pollutant, index)
+    return _wrap_int(out, concentration)
+
+
+# --------------------------------------------------------------------------- categories
+
+
+def aqi_category(aqi, rules="HJ633-2026") -> pd.DataFrame:
+    """Level (1-6), level name, category and colour of AQI values (HJ 633 Table 2 / Table 1).
+
+    Parameters
+    ----------
+    aqi : array-like of int (missing allowed)
+    rules : rule set; the classes are the same in both versions.
+
+    Returns
+    -------
+    DataFrame with columns ``level`` (Int64 1..6), ``level_name`` (一级 ...), ``category``
+    (优 ...), ``colour`` (hex ``#RRGGBB``, the official RGB of Appendix A). Missing AQI gives
+    missing entries.
+    """
+    rs = get_rules(rules)
+    a = np.asarray(pd.array(aqi, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    ok = ~np.isnan(a)
+    pos = np.clip(np.searchsorted(np.asarray(rs.category_upper), a[ok], side="left"), 0, len(rs.category_upper) - 1)
+    level = np.full(a.shape, np.nan)
+    level[ok] = pos + 1
+    hexes = np.array(["#%02X%02X%02X" % tuple(c) for c in rs.rgb], dtype=object)
+
+    def pick(table):
+        col = np.full(a.shape, None, dtype=object)
+        col[ok] = np.asarray(table, dtype=object)[pos]
+        return col
+
+    index = aqi.index if isinstance(aqi, pd.Series) else None
+    return pd.DataFrame(
+        {
+            "level": pd.array(level, dtype="Int64"),
+            "level_name": pick(rs.levels),
+            "category": pick(rs.categories),
+            "colour": pick(hexes),
+        },
+        index=index,
+    )
+
+
+# --------------------------------------------------------------------------- whole AQI
+
+
+def _combine(
+    subs: dict[str, np.ndarray],
+    required: Iterable[str],
+    missing_rule: str,
+    over_standard_iaqi: int | None,
+) -> dict[str, np.ndarray]:
+    """AQI, primary and over-standard codes from sub-indices (all float arrays with NaN)."""
+    names = [k for k in INDICATOR_ORDER if k in subs]
+    mat = np.column_stack([subs[k] for k in names])
+    have = ~np.isnan(mat)
+    any_have = have.any(axis=1)
+    aqi = np.full(mat.shape[0], np.nan)
+    aqi[any_have] = np.nanmax(mat[any_have], axis=1)
+    req = [names.index(k) for k in required if k in names]
+    missing_any = (~have[:, req]).any(axis=1) if req else np.zeros(mat.shape[0], bool)
+    if missing_rule == "strict":
+        aqi[missing_any] = np.nan
+    elif missing_rule == "publish_above_100":
+        aqi[missing_any & ~(aqi > 100)] = np.nan
+    elif missing_rule != "available":
+        raise ValueError(f"unknown missing rule {missing_rule!r}")
+    # Primary pollutant(s): sub-index equal to the AQI, only when AQI > 50 (S1 §3.3, S2 §4.3.1).
+    is_primary = have & (mat == aqi[:, None]) & (aqi[:, None] > 50)
+    primary = _codes_to_labels(is_primary, names)
+    if over_standard_iaqi is not None:
+        over = have & (mat > over_standard_iaqi) & ~np.isnan(aqi)[:, None]
+        over_lbl = _codes_to_labels(over, names)
+        over_lbl[np.isnan(aqi)] = None
+    else:
+        over_lbl = np.full(mat.shape[0], None, dtype=object)
+    primary[np.isnan(aqi)] = None
+    return {"aqi": aqi, "primary": primary, "over_standard": over_lbl}
+
+
+def _codes_to_labels(mask: np.ndarray, names: list[str]) -> np.ndarray:
+    """Rows of a boolean matrix to comma-joined indicator keys ('' for none), without a row loop."""
+    codes = (mask.astype(np.int64) << np.arange(len(names), dtype=np.int64)).sum(axis=1)
+    lookup = np.array(
+        [",".join(n for j, n in enumerate(names) if code >> j & 1) for code in range(1 << len(names))], dtype=object
+    )
+    return lookup[codes]
+
+
+def _prepare(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} takes a pandas DataFrame, not {type(frame).__name__}")
+    return frame
+
+
+def _apply_by_rules(frame: pd.DataFrame, rules, date_col: str, compute) -> pd.DataFrame:
+    """Run ``compute(sub_frame, RuleSet)`` per rule set: pinned, or picked row by row from the date."""
+    if rules is not None:
+        return compute(frame, get_rules(rules))
+    if date_col not in frame.columns:
+        raise ValueError(
+            f"rules=None picks the rule set by the {date_col!r} column, which the frame lacks; "
+            f"add it or pin rules='HJ633-2012' / 'HJ633-2026'"
+        )
+    try:
+        stamps = pd.to_datetime(frame[date_col])
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"column {date_col!r} does not hold dates: {exc}") from None
+    if date_col == "time":
+        stamps = stamps.dt.floor("D")  # the natural day an hour-start belongs to (airq.timeconv)
+    names = rules_for_dates(stamps)
+    parts = [compute(frame[names == n], get_rules(n)) for n in pd.unique(names)]
+    if not parts:
+        return compute(frame, get_rules("HJ633-2026"))
+    return pd.concat(parts).loc[frame.index] if len(parts) > 1 else parts[0]
+
+
+def _finish(frame: pd.DataFrame, rs: RuleSet, subs: dict[str, np.ndarray], required, on_missing) -> pd.DataFrame:
+    rule = rs.missing_rule if on_missing == "rules" else on_missing
+    res = _combine(subs, required, rule, rs.over_standard_iaqi)
+    out = frame.copy()
+    for k in INDICATOR_ORDER:
+        if k in subs:
+            out[f"iaqi_{k}"] = pd.array(subs[k], dtype="Int64")
+    out["aqi"] = pd.array(res["aqi"], dtype="Int64")
+    cat = aqi_category(out["aqi"], rs)
+    for c in cat.columns:
+        out[c] = cat[c].to_numpy()
+    out["level"] = pd.array(out["level"], dtype="Int64")
+    out["primary"] = res["primary"]
+    out["over_standard"] = res["over_standard"]
+    out["rules"] = rs.name
+    return out
+
+
+def _check_options(on_missing, unmonitored, valid_keys):
+    if on_missing not in _ON_MISSING:
+        raise ValueError(f"on_missing must be one of {_ON_MISSING}, not {on_missing!r}")
+    bad = [u for u in unmonitored if u not in valid_keys]
+    if bad:
+        raise ValueError(f"unmonitored names unknown indicator(s) {bad}; known: {sorted(valid_keys)}")
+
+
+def daily_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", unmonitored=(), beyond: str = "cap") -> pd.DataFrame:
+    """Daily AQI of station-days (or county/city days).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per day with daily concentrations ``so2, no2, co, pm10, pm25`` (24-h means) and
+        ``o3_8h`` (daily max 8-h mean), plus ``o3_1h`` (daily max 1-h) for days under
+        HJ 633—2012 [µg/m³; CO mg/m³]. Unrounded values are fine (rounded per GB/T 8170 first).
+        Other columns (station, date, counts) are carried through.
+    rules : None, rule-set name or RuleSet
+        ``None`` picks HJ 633—2012 or HJ 633—2026 row by row from the ``date`` column.
+    on_missing : {"rules", "strict", "publish_above_100", "available"}
+        Missing-indicator rule (module docstring; HJ 633—2026 §5.3).
+    unmonitored : iterable of str
+        Indicators never measured by the monitoring plan (do not block the AQI).
+    beyond : {"cap", "nan", "raise"}
+        Above the top breakpoint (module docstring).
+
+    Returns
+    -------
+    DataFrame
+        The input rows (same index) plus ``iaqi_<indicator>`` (Int64), ``aqi`` (Int64),
+        ``level`` (Int64 1-6), ``level_name``, ``category``, ``colour`` (hex RGB), ``primary``
+        (comma-joined indicator keys in HJ 633 Table 1 order, ``""`` when AQI <= 50, missing
+        when the AQI is), ``over_standard`` (HJ 633—2012 only: indicators with IAQI > 100),
+        ``rules``.
+
+    Notes
+    -----
+    HJ 633—2012 daily AQI has seven indicators (O3 daily max 1-h and max 8-h); when O3 8-h is
+    above 800 µg/m³ its sub-index is not computed and O3 1-h stands for O3 (Table 1 note 3).
+    HJ 633—2026 has six (no O3 1-h); O3 8-h above 800 gives 300 (Table 3 note c).
+    (standards.md §1.5, §5 items 4, 5, 11.)
+
+    References
+    ----------
+    .. [1] HJ 633—2012 §5.1.2-5.1.4, §6; HJ 633—2026 §4.2.2-4.2.6, §5.3.
+
+    Examples
+    --------
+    >>> day = pd.DataFrame({"so2": [10], "no2": [40], "pm10": [120], "pm25": [60], "co": [1.0],
+    ...                     "o3_8h": [100], "o3_1h": [180]})
+    >>> r = daily_aqi(day, rules="HJ633-2026")
+    >>> int(r.aqi[0]), r.primary[0]
+    (100, 'pm10,pm25')
+    """
+    frame = _prepare(frame, "daily_aqi")
+
+    def compute(sub: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
+        _check_options(on_missing, unmonitored, rs.daily.keys())
+        missing_cols = [c for c in rs.daily if c not in sub.columns and c not in unmonitored]
+        if missing_cols:
+            raise ValueError(
+                f"daily_aqi under {rs.name} needs column(s) {missing_cols}; "
+                f"indicators: {', '.join(rs.daily)} (name never-measured ones in unmonitored=)"
+            )
+        subs = {}
+        for col, table in rs.daily.items():
+            if col in sub.columns:
+                subs[col] = _iaqi_table(_column(sub, col), rs, table, beyond, f"column {col!r}", sub.index)
+            else:
+                subs[col] = np.full(len(sub), np.nan)
+        # HJ 633—2012 Table 1 note 3: O3 8-h > 800 has no sub-index; the O3 1-h one is reported.
+        # Such a day is not "missing" O3 8-h.
+        required = [c for c in rs.daily if c not in unmonitored]
+        rule = rs.above.get("o3_8h")
+        if rule is not None and rule.action == "use" and "o3_8h" in sub.columns:
+            cs = round_scaled(_numeric(_column(sub, "o3_8h"), "column 'o3_8h'"), rs.decimals["o3"])
+            over = cs > float(rule.threshold) * 10 ** rs.decimals["o3"]
+            if over.any():
+                subs["o3_8h"] = np.where(over, np.nan, subs["o3_8h"])
+                required_mask = over
+                return _finish_partial(sub, rs, subs, required, on_missing, "o3_8h", required_mask)
+        return _finish(sub, rs, subs, required, on_missing)
+
+    return _apply_by_rules(frame, rules, "date", compute)
+
+
+def _finish_partial(sub, rs, subs, required, on_missing, key, exempt_mask) -> pd.DataFrame:
+    """_finish where ``key`` is not required on rows ``exempt_mask`` (an 'above: use' case)."""
+    exempt = sub[exempt_mask]
+    rest = sub[~exempt_mask]
+    parts = []
+    if len(rest):
+        parts.append(_finish(rest, rs, {k: v[~exempt_mask] for k, v in subs.items()}, required, on_missing))
+    if len(exempt):
+        parts.append(_finish(exempt, rs, {k: v[exempt_mask] for k, v in subs.items()}, [r for r in required if r != key], on_missing))
+    return pd.concat(parts).loc[sub.index]
+
+
+def _column(frame: pd.DataFrame, col: str) -> np.ndarray:
+    s = frame[col]
+    if s.dtype == object:
+        return s.to_numpy(dtype=object)
+    return s.to_numpy(dtype=float, na_value=np.nan)
+
+
+def realtime_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", unmonitored=(), beyond: str = "cap") -> pd.DataFrame:
+    """Real-time (hourly) AQI of station-hours, the way CNEMC publishes it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per station-hour with 1-hour ``so2, no2, co, o3, pm10, pm25``
+        [µg/m³; CO mg/m³]. Optional ``so2_24h``: under HJ 633—2012 an SO2 1-h value above
+        800 µg/m³ has no 1-h sub-index and the 24-h one is reported instead (Table 1 note 2);
+        without the column such an hour has a missing SO2 sub-index.
+    rules : None, rule-set name or RuleSet
+        ``None`` picks by the natural day of the ``time`` column (airq's hour-start stamps,
+        :mod:`airq.timeconv`).
+    on_missing, unmonitored, beyond
+        As in :func:`daily_aqi`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`daily_aqi`, with sub-indices ``iaqi_so2, iaqi_no2, iaqi_pm10, iaqi_co,
+        iaqi_o3, iaqi_pm25``.
+
+    Notes
+    -----
+    Under both rule sets the hourly AQI is the largest sub-index of the 1-hour SO2, NO2, CO and
+    O3 values on their 1-hour tables and of the 1-hour PM10 and PM2.5 values on the daily (24-h)
+    PM breakpoints of the rule set in force; 8-h O3 and 24-h moving PM do not enter
+    (standards.md §1.5: reproduces every published hourly AQI checked; §5 item 3).
+
+    References
+    ----------
+    .. [1] HJ 633—2012 §5.1.4; HJ 633—2026 §4.2.4, eq.1, Table 3 (standards.md §1.5).
+    """
+    frame = _prepare(frame, "realtime_aqi")
+
+    def compute(sub: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
+        _check_options(on_missing, unmonitored, rs.realtime.keys())
+        missing_cols = [c for c in rs.realtime if c not in sub.columns and c not in unmonitored]
+        if missing_cols:
+            raise ValueError(f"realtime_aqi needs column(s) {missing_cols}; indicators: {', '.join(rs.realtime)}")
+        subs = {}
+        for col, table in rs.realtime.items():
+            if col in sub.columns:
+                subs[col] = _iaqi_table(_column(sub, col), rs, table, beyond, f"column {col!r}", sub.index)
+            else:
+                subs[col] = np.full(len(sub), np.nan)
+        rule = rs.above.get("so2_1h")
+        if rule is not None and rule.action == "use" and "so2" in sub.columns and rule.use in ("so2_24h",):
+            cs = round_scaled(_numeric(_column(sub, "so2"), "column 'so2'"), rs.decimals["so2"])
+            over = cs > float(rule.threshold) * 10 ** rs.decimals["so2"]
+            if over.any() and "so2_24h" in sub.columns:
+                fallback = _iaqi_table(_column(sub, "so2_24h"), rs, "so2_24h", beyond, "column 'so2_24h'", sub.index)
+                subs["so2"] = np.where(over, fallback, subs["so2"])
+        required = [c for c in rs.realtime if c not in unmonitored]
+        return _finish(sub, rs, subs, required, on_missing)
+
+    return _apply_by_rules(frame, rules, "time", compute)

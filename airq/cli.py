@@ -1,0 +1,161 @@
+"""Command line: ``airq <command> ...``.
+
+Commands
+--------
+``airq aqi``   AQI of one day or one hour from concentrations given as KEY=VALUE.
+``airq demo``  the demo job (see ``make demo``).
+
+Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status
+(2 for usage errors, 1 for data errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import pandas as pd
+
+from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
+from .rules import RULE_NAMES, get_rules, rules_for
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit status 1."""
+
+
+def _parse_pairs(pairs: list[str], allowed: tuple[str, ...], mode: str) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip().lower().replace(".", "").replace("pm2_5", "pm25")
+        if not sep or not key:
+            raise CLIError(f"expected KEY=VALUE, got {pair!r}")
+        if key not in allowed:
+            raise CLIError(f"unknown {mode} indicator {key!r}; allowed: {', '.join(allowed)}")
+        if key in values:
+            raise CLIError(f"{key} given twice")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise CLIError(f"{key}={raw!r} is not a number") from None
+        if not math.isfinite(value):
+            raise CLIError(f"{key}={raw!r} is not a finite number")
+        if value < 0:
+            raise CLIError(f"{key}={raw} is negative; concentrations are >= 0")
+        values[key] = value
+    return values
+
+
+def _cmd_aqi(args: argparse.Namespace) -> int:
+    if args.rules is not None:
+        try:
+            rs = get_rules(args.rules)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+    else:
+        try:
+            rs = rules_for(args.date) if args.date else None
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        if rs is None:
+            raise CLIError("give --rules HJ633-2012|HJ633-2026 or --date YYYY-MM-DD")
+    mode = "realtime" if args.realtime else "daily"
+    indicators = tuple(rs.realtime if args.realtime else rs.daily)
+    extra = ("so2_24h",) if args.realtime and rs.name == "HJ633-2012" else ()
+    values = _parse_pairs(args.values, indicators + extra, mode)
+    missing = [k for k in indicators if k not in values]
+    if missing and not args.allow_missing:
+        raise CLIError(
+            f"{mode} AQI under {rs.name} needs {', '.join(indicators)}; missing: {', '.join(missing)} "
+            "(pass --allow-missing to apply the rule set's missing-data rule)"
+        )
+    frame = pd.DataFrame({k: [values.get(k, float("nan"))] for k in indicators + tuple(values.keys() - set(indicators))})
+    try:
+        res = (realtime_aqi if args.realtime else daily_aqi)(frame, rules=rs).iloc[0]
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    sub = {k: (None if pd.isna(res[f"iaqi_{k}"]) else int(res[f"iaqi_{k}"])) for k in indicators}
+    aqi = None if pd.isna(res["aqi"]) else int(res["aqi"])
+    primary = [] if aqi is None or not res["primary"] else res["primary"].split(",")
+    payload = {
+        "rules": rs.name,
+        "mode": mode,
+        "aqi": aqi,
+        "level": None if aqi is None else int(res["level"]),
+        "level_name": None if aqi is None else res["level_name"],
+        "category": None if aqi is None else res["category"],
+        "colour": None if aqi is None else res["colour"],
+        "primary": primary,
+        "iaqi": sub,
+    }
+    if rs.over_standard_iaqi is not None:
+        payload["over_standard"] = [] if aqi is None or not res["over_standard"] else res["over_standard"].split(",")
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True))
+        return 0
+    print(f"rules      {rs.name} ({rs.standard}, {mode})")
+    if aqi is None:
+        print("AQI        not published (missing indicator; see the rule set's missing-data rule)")
+    else:
+        print(f"AQI        {aqi}")
+        print(f"level      {payload['level']} {payload['level_name']} {payload['category']} {payload['colour']}")
+        names = [f"{p} {INDICATOR_NAMES.get(p, p)}" for p in primary]
+        print(f"primary    {', '.join(names) if names else '— (AQI <= 50)'}")
+        if "over_standard" in payload:
+            print(f"over std.  {', '.join(payload['over_standard']) or '—'}")
+    print("sub-indices")
+    for k in indicators:
+        v = sub[k]
+        conc = values.get(k)
+        print(f"  {k:<6} {('%g' % conc) if conc is not None else '—':>8}  IAQI {v if v is not None else '—'}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo_job import run_demo
+
+    return run_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="airq", description="Exact Chinese air-quality statistics (HJ 633, GB 3095, HJ 663).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "aqi",
+        help="AQI of one day or one hour",
+        description="AQI, level, category, primary pollutant(s) and every sub-index from concentrations "
+        "[µg/m³; co mg/m³], e.g. airq aqi --rules HJ633-2026 --daily so2=10 no2=40 pm10=120 pm25=60 co=1.0 o3_8h=100",
+    )
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the rule set")
+    when.add_argument("--date", help="pick the rule set in force on this date (YYYY-MM-DD)")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--daily", action="store_true", help="daily AQI (default): so2 no2 co pm10 pm25 o3_8h [+ o3_1h under 2012]")
+    kind.add_argument("--realtime", "--hourly", action="store_true", help="real-time (hourly) AQI: so2 no2 co o3 pm10 pm25 (1-h values)")
+    p.add_argument("--allow-missing", action="store_true", help="accept missing indicators (rule set's missing-data rule applies)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("values", nargs="+", metavar="KEY=VALUE")
+    p.set_defaults(func=_cmd_aqi)
+
+    p = sub.add_parser("demo", help="run the demo job on synthetic data")
+    p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CLIError as exc:
+        print(f"airq: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The repository layout and the two dependency lists (pyproject.toml, environment.yml)."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    reqs = list(data["project"]["dependencies"]) + list(data["project"]["optional-dependencies"]["test"])
+    out = {}
+    for r in reqs:
+        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(.*)", r.strip())
+        out[m.group(1).lower()] = m.group(2).replace(" ", "")
+    return out
+
+
+def _environment_requirements() -> dict[str, str]:
+    out = {}
+    in_deps = False
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("dependencies:"):
+            in_deps = True
+            continue
+        m = re.match(r"^  - ([A-Za-z0-9_.\-]+)\s*([<>=!~][^#\s]*)?\s*(#.*)?$", line)
+        if in_deps and m:
+            out[m.group(1).lower()] = (m.group(2) or "").replace(" ", "")
+    out.pop("python", None)
+    out.pop("pip", None)
+    return out
+
+
+def test_environment_yml_matches_pyproject():
+    py, env = _pyproject_requirements(), _environment_requirements()
+    assert py, "no requirements parsed from pyproject.toml"
+    assert env == py, f"only in pyproject: {set(py.items()) - set(env.items())}; only in environment.yml: {set(env.items()) - set(py.items())}"
+
+
+def test_environment_yml_uses_conda_forge_and_python_311():
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert "  - conda-forge" in text
+    assert re.search(r"^  - python>=3\.11$", text, re.M)
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["requires-python"] == ">=3.11"
+    assert data["project"]["name"] == "airq-cn"  # "airq" is taken on the package index
+
+
+def test_layout_folders_exist():
+    for folder in ("airq", "notebooks", "data/raw", "data/processed", "reports", "tests", "config"):
+        assert (ROOT / folder).is_dir(), folder
+
+
+def test_readme_opens_with_the_two_commands():
+    head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:40])
+    assert "make demo" in head and "make test" in head
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_rule_tables_ship_with_the_package():
+    from importlib import resources
+
+    names = {p.name for p in (resources.files("airq") / "rulesets").iterdir()}
+    assert {"HJ633-2012.toml", "HJ633-2026.toml", "GB3095-2012.toml", "GB3095-2026.toml"} <= names
