@@ -27,6 +27,7 @@ class CLIError(Exception):
 
 
 def _parse_pairs(pairs: list[str], allowed: tuple[str, ...], mode: str) -> dict[str, float]:
+    """KEY=VALUE words -> {key: value}; one-line errors for unknown keys, bad or negative values."""
     values: dict[str, float] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -66,6 +67,7 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
     indicators = tuple(rs.realtime if args.realtime else rs.daily)
     extra = ("so2_24h",) if args.realtime and rs.name == "HJ633-2012" else ()
     values = _parse_pairs(args.values, indicators + extra, mode)
+    raw_text = {p.partition("=")[0].strip().lower().replace(".", "").replace("pm2_5", "pm25"): p.partition("=")[2].strip() for p in args.values}
     missing = [k for k in indicators if k not in values]
     if missing and not args.allow_missing:
         raise CLIError(
@@ -109,8 +111,8 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
     print("sub-indices")
     for k in indicators:
         v = sub[k]
-        conc = values.get(k)
-        print(f"  {k:<6} {('%g' % conc) if conc is not None else '—':>8}  IAQI {v if v is not None else '—'}")
+        shown = raw_text.get(k, "—")
+        print(f"  {k:<6} {shown:>8}  IAQI {v if v is not None else '—'}")
     return 0
 
 
