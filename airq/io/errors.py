@@ -1,0 +1,67 @@
+"""The one exception the readers raise for bad input: :class:`ReadError`."""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["ReadError"]
+
+
+class ReadError(ValueError):
+    """A raw file cannot be read into a canonical airq table.
+
+    The message says where: the file, the 1-based line number in the file (for Parquet: the
+    1-based record number), the column as named in the file and the offending value as found
+    in the file. Each of them is also available as an attribute (``None`` when it does not
+    apply, e.g. ``row`` for a malformed header that names missing columns).
+
+    Parameters
+    ----------
+    path : str or os.PathLike or None
+        The file.
+    row : int or None
+        1-based line number in the file (the header is line 1).
+    column : str or None
+        The column as named in the file.
+    value : object or None
+        The offending value, verbatim (a string for text files).
+    reason : str
+        What is wrong, in words.
+    unit : {"line", "record"}
+        What ``row`` counts: lines of a text file (default) or records of a Parquet file.
+
+    Examples
+    --------
+    >>> err = ReadError("a.csv", 12, "pm2_5", "abc", "not a number")
+    >>> str(err)
+    "a.csv, line 12, column 'pm2_5': not a number: 'abc'"
+    >>> (err.path, err.row, err.column, err.value)
+    ('a.csv', 12, 'pm2_5', 'abc')
+    """
+
+    def __init__(self, path, row=None, column=None, value=None, reason="cannot read", *, unit="line"):
+        self.path = os.fspath(path) if path is not None else None
+        self.row = None if row is None else int(row)
+        self.column = column
+        self.value = value
+        self.reason = reason
+        self.unit = unit
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = [self.path if self.path is not None else "<input>"]
+        if self.row is not None:
+            where.append(f"{self.unit} {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        msg = ", ".join(where) + f": {self.reason}"
+        if self.value is not None:
+            msg += f": {self.value!r}"
+        return msg
+
+    def __reduce__(self):  # picklable (multiprocessing, caching)
+        return (_rebuild, (type(self), self.path, self.row, self.column, self.value, self.reason, self.unit))
+
+
+def _rebuild(cls, path, row, column, value, reason, unit):
+    return cls(path, row, column, value, reason, unit=unit)

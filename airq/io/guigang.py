@@ -1,0 +1,108 @@
+"""Adapter for the Guigang CNEMC station-daily transcription (``station_daily.csv``).
+
+The file (project data ``cnemc_guigang_2023q1/station_daily.csv``) holds one row per station
+and natural day, transcribed verbatim from the CNEMC real-time feed at T00 of the next day
+(see its PROVENANCE.md). Columns and mapping to the canonical station-daily table:
+
+=====================  =======================  ================================================
+raw                    canonical                meaning
+=====================  =======================  ================================================
+date                   ``date``                 natural day D (``YYYY-MM-DD``)
+station_code           ``station``              CNEMC code
+pm25_24h pm10_24h      ``pm25 pm10``            24-h means [µg/m³]
+so2_24h no2_24h        ``so2 no2``              24-h means [µg/m³]
+co_24h                 ``co``                   24-h mean [mg/m³]
+o3_8h_max              ``o3_8h``                daily max 8-h [µg/m³]
+o3_1h_max              ``o3_1h``                max 1-h over the 24-h window [µg/m³]
+station_name           ``station_name``         name without the ``(对照点)`` suffix
+is_control_point       ``is_control_point``     bool; True for a contrast point (对照点)
+window_flag            ``window_flag``          ``T00`` = exact natural day; anything else is a
+                                                proxy from a shifted window (kept, not dropped)
+day_hours_in_window    ``day_hours_in_window``  hours of day D inside the 24-h window
+source_timepoint       ``source_timepoint``     text, verbatim
+=====================  =======================  ================================================
+
+Counts ``n_*`` are NaN (unknown: the values were received as daily values). Proxy rows
+(``window_flag != "T00"``) are **not** exact natural-day values; filter them where exactness
+is needed. Empty field = missing (``o3_8h_max`` is empty on the 2023-02-27 proxy rows).
+
+References
+----------
+.. [1] PROVENANCE.md of ``cnemc_guigang_2023q1`` (transcription, proxies, control point).
+.. [2] standards.md §2.5 (contrast points are not assessment stations).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
+from .tidy import _dates, daily_frame
+
+__all__ = ["GUIGANG_DAILY_COLUMNS", "read_guigang_daily"]
+
+#: raw column -> canonical daily column
+GUIGANG_DAILY_COLUMNS = {
+    "so2_24h": "so2",
+    "no2_24h": "no2",
+    "co_24h": "co",
+    "pm10_24h": "pm10",
+    "pm25_24h": "pm25",
+    "o3_8h_max": "o3_8h",
+    "o3_1h_max": "o3_1h",
+}
+_REQUIRED = ("date", "station_code", "station_name", "is_control_point", *GUIGANG_DAILY_COLUMNS, "window_flag")
+_DTYPES = {"date": "datetime64[ns]", **{c: np.float64 for c in DAILY_VALUES + DAILY_COUNTS}}
+
+
+def read_guigang_daily(path, *, errors="raise", encoding="utf-8"):
+    """Read the Guigang ``station_daily.csv`` into the canonical station-daily table.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``station_daily.csv`` file (a folder, pattern or list is accepted too).
+    errors : {"raise", "flag"}, default "raise"
+        A value that is neither a number nor empty raises :class:`~airq.io.ReadError` (file,
+        line, column, value); with ``"flag"`` it becomes NaN and is listed in
+        ``df.attrs["flags"]`` (``time`` = the date, ``column`` = canonical name).
+    encoding : str, default "utf-8"
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical station-daily columns (``station``, ``date``, ``so2, no2, co, pm10, pm25``,
+        ``o3_8h``, ``o3_1h`` [µg/m³; co mg/m³], ``n_*`` all NaN), then ``station_name``,
+        ``is_control_point`` (bool), ``window_flag`` (str), ``day_hours_in_window``
+        (float64, NaN if the column is absent), ``source_timepoint`` (str, if present),
+        ``source`` (file name). One row per input row, input order.
+
+    Raises
+    ------
+    ReadError
+        Malformed header (names the missing columns), bad date, station code,
+        ``is_control_point`` other than 0/1, empty ``window_flag``, or a bad value.
+    """
+    _core.check_errors(errors)
+    files = _core.expand_sources(path, ("station_daily*.csv",))
+    frames, flags = [], []
+    for p in files:
+        table = _core.read_csv_table(p, _REQUIRED, encoding=encoding)
+        station = _core.required_text(table, "station_code", "station code")
+        date = _dates(table, "date")
+        bad: list = []
+        values = {out: _core.numbers(table, raw, out, bad) for raw, out in GUIGANG_DAILY_COLUMNS.items()}
+        frame = daily_frame(station, date, values)
+        frame["station_name"] = _core.optional_text(table, "station_name")
+        frame["is_control_point"] = _core.integers(table, "is_control_point", 0, 1).astype(bool)
+        frame["window_flag"] = _core.required_text(table, "window_flag", "window flag")
+        if "day_hours_in_window" in table.columns:
+            frame["day_hours_in_window"] = _core.numbers(table, "day_hours_in_window", "day_hours_in_window", bad)
+        if "source_timepoint" in table.columns:
+            frame["source_timepoint"] = _core.optional_text(table, "source_timepoint")
+        flags.append(_core.resolve_bad(table, bad, errors, station, date))
+        frame["source"] = table.source
+        frames.append(frame)
+    df = _core.assemble(frames, DAILY_COLUMNS, _DTYPES)
+    return _core.attach_flags(df, flags, errors)
