@@ -471,8 +471,8 @@ def _finish_partial(sub, rs, subs, required, on_missing, key, exempt_mask) -> pd
 
 def _column(frame: pd.DataFrame, col: str) -> np.ndarray:
     s = frame[col]
-    if s.dtype == object:
-        return s.to_numpy(dtype=object)
+    if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        return s.to_numpy(dtype=object)  # strings (object or pandas' str dtype): parsed with clear errors
     return s.to_numpy(dtype=float, na_value=np.nan)
 
 

@@ -9,13 +9,13 @@ takes the value a float stands for to be its shortest round-tripping decimal (Py
 
 How it is done without a Python loop: the value is scaled by ``10**decimals`` and rounded with
 ``numpy.rint`` (which already rounds exact binary halves to even). A scaled value within
-``HALF_TOLERANCE`` (relative) of ``k + 0.5`` is taken to *be* that half and goes to the even
+``HALF_TOLERANCE`` of ``k + 0.5`` is taken to *be* that half and goes to the even
 neighbour. This is what "the decimal as written" means for a float: ``4.05`` is stored as
 40.499999999999993 after scaling, i.e. within a few ulps of the half it was written as.
 The same tolerance absorbs the last-bit noise of computed means (a station or county daily mean
 whose exact value is 30.5 may come out of float arithmetic as 30.500000000000004), so such a
 mean is rounded as the exact rational it stands for. A value would have to be written with
-more than ~9 significant decimals to be misjudged; for means of n values with at most 3
+more than nine decimals (or twelve significant digits) to be misjudged; for means of n values with at most 3
 decimals the exact value is either a half or at least 1/(2000 n) away from one, far outside
 the tolerance.
 
@@ -36,8 +36,12 @@ import pandas as pd
 
 __all__ = ["round_gbt8170", "round_decimal_string", "round_scaled"]
 
-#: Relative distance from k + 0.5 (after scaling) within which a value is taken as an exact half.
+#: Distance from k + 0.5 (after scaling) within which a value is taken as an exact half:
+#: ``max(HALF_TOLERANCE, HALF_TOLERANCE_RELATIVE * |value|)``. Float noise of a mean of a few
+#: dozen values is about 1e-14 relative, far inside; a written decimal needs more than nine
+#: decimals (or 12 significant digits) to fall inside without being a half.
 HALF_TOLERANCE = 1e-9
+HALF_TOLERANCE_RELATIVE = 1e-12
 
 
 def round_decimal_string(text: str | int | float | Decimal | Fraction, decimals: int = 0) -> Decimal:
@@ -86,14 +90,16 @@ def round_scaled(values, decimals: int) -> np.ndarray:
     The IAQI code works on these scaled integers so that no binary fraction enters its arithmetic.
     """
     values = np.asarray(values, dtype=float)
-    scaled = values * 10.0**decimals
+    shape = values.shape
+    scaled = values.reshape(-1) * 10.0**decimals
     out = np.rint(scaled)
     floor = np.floor(scaled)
-    near = np.abs(scaled - floor - 0.5) <= HALF_TOLERANCE * np.maximum(1.0, np.abs(scaled))
+    tol = np.maximum(HALF_TOLERANCE, HALF_TOLERANCE_RELATIVE * np.abs(scaled))
+    near = np.abs(scaled - floor - 0.5) <= tol
     if near.any():
         f = floor[near]
         out[near] = np.where(np.fmod(f, 2) == 0, f, f + 1)  # half to even
-    return out
+    return out.reshape(shape)
 
 
 def _round_array(values: np.ndarray, decimals: int) -> np.ndarray:
@@ -130,36 +136,43 @@ def round_gbt8170(values, decimals: int = 0):
     if isinstance(values, pd.DataFrame):
         return values.apply(lambda col: round_gbt8170(col, decimals))
     if isinstance(values, pd.Series):
-        numeric = _to_float(values.to_numpy(dtype=object) if values.dtype == object else values.to_numpy(dtype=float, na_value=np.nan))
-        return pd.Series(_round_array(numeric, decimals), index=values.index, name=values.name)
+        numeric_dtype = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+        arr = values.to_numpy(dtype=float, na_value=np.nan) if numeric_dtype else values.to_numpy(dtype=object)
+        return pd.Series(_round_any(arr, decimals), index=values.index, name=values.name)
     if np.isscalar(values) or values is None or values is pd.NA:
         if values is None or values is pd.NA or (isinstance(values, float) and np.isnan(values)):
             return float("nan")
         if isinstance(values, (str, Decimal, Fraction)):
             return float(round_decimal_string(values, decimals))
         return float(_round_array(np.asarray([values], dtype=float), decimals)[0])
-    arr = np.asarray(values)
-    return _round_array(_to_float(arr), decimals)
+    return _round_any(np.asarray(values), decimals)
 
 
-def _to_float(arr: np.ndarray) -> np.ndarray:
-    """Float view of an array that may hold strings, Decimals or missing markers."""
+_MISSING_TEXT = ("", "NA", "NAN")
+
+
+def _round_any(arr: np.ndarray, decimals: int) -> np.ndarray:
+    """Round an array that may hold strings, Decimals, Fractions or missing markers.
+
+    Numbers go through the vectorised path; strings, Decimals and Fractions are rounded exactly
+    as written, one by one (they only come from direct user input, never from the readers).
+    """
     if arr.dtype != object and arr.dtype.kind in "fiub":
-        return arr.astype(float)
-    out = np.empty(arr.shape, dtype=float)
-    flat = out.ravel()
-    for i, v in enumerate(arr.ravel()):
+        return _round_array(arr.astype(float), decimals)
+    flat = arr.ravel()
+    out = np.full(flat.shape, np.nan)
+    numeric = np.zeros(flat.shape, dtype=bool)
+    for i, v in enumerate(flat):
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-            flat[i] = np.nan
-        elif isinstance(v, str):
-            s = v.strip()
-            if s == "" or s.upper() in ("NA", "NAN"):
-                flat[i] = np.nan
+            continue
+        if isinstance(v, str):
+            if v.strip().upper() in _MISSING_TEXT:
                 continue
-            try:
-                flat[i] = float(Decimal(s))
-            except InvalidOperation:
-                raise ValueError(f"not a number: {v!r}") from None
+            out[i] = float(round_decimal_string(v, decimals))
+        elif isinstance(v, (Decimal, Fraction)):
+            out[i] = float(round_decimal_string(v, decimals))
         else:
-            flat[i] = float(v)
-    return out
+            numeric[i] = True
+    if numeric.any():
+        out[numeric] = _round_array(np.asarray(flat[numeric], dtype=float), decimals)
+    return out.reshape(arr.shape)
