@@ -1,0 +1,443 @@
+"""Station daily values -> county / city (group) daily values, in the HJ 663 order.
+
+A *group* is any set of assessment stations whose daily values are averaged: a county
+(县/市/区/旗), the whole city, or a single station. HJ 663 builds a group's day as
+
+    station daily means (each with its own validity rule, :func:`airq.hourly.station_daily`)
+    -> group daily value = arithmetic mean of the stations' **valid** daily values, per pollutant
+    -> group IAQI / AQI from the group's daily concentrations, rounded per GB/T 8170 first
+       (:func:`group_daily_aqi`, which is :func:`airq.daily_aqi`)
+
+and a group's period mean is the mean of its daily values (:mod:`airq.stats`), never an average
+of monthly means (standards.md §2.4, §2.5).
+
+Pollutant by pollutant
+----------------------
+A station missing one pollutant on a day still contributes its other pollutants; the number of
+stations behind every group value is kept (``n_stations_<pollutant>``), next to the group's
+size (``n_stations``). A group value resting on fewer than ``min_stations`` stations is
+missing; its count stays, so a report can say why.
+
+Open points (standards.md §2.5, [L]) and the options that settle them
+----------------------------------------------------------------------
+* **Minimum number of stations per group-day.** Nothing verified fixes it; a share of 75 % of
+  the stations is sometimes quoted but was not found in a standard. Default ``min_stations=1``
+  (any valid station makes the group value, as the arithmetic-mean rule reads); pass an integer,
+  a share in (0, 1) (``0.75`` -> at least ceil(0.75 n) stations) or a per-group mapping.
+* **O3 daily maximum 8-h of a group.** ``o3_8h_method="mean_of_station_max"`` (default): mean of
+  the stations' daily maximum 8-h values, the same order as every other pollutant.
+  ``"max_of_group_mean"``: the group-mean hourly O3 series is formed first and the daily maximum
+  of its 8-h windows taken (needs the hourly table). See :func:`group_daily`.
+
+References
+----------
+.. [1] HJ 663—2013 §5 (city concentration = arithmetic mean over the assessment stations) and
+   CNEMC practice on the averaging order (standards.md §2.5, [M]).
+.. [2] GB 3095—2012 / GB 3095—2026 Table 4 and HJ 663—2013 §6.1.2 (validity of station daily
+   values and of the daily max 8-h; standards.md §2.3).
+.. [3] HJ 633—2026 §4.2.2-4.2.3 (concentrations rounded per GB/T 8170 before the IAQI;
+   standards.md §1.2).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .aqi import daily_aqi
+from .hourly import HourlyGrid, station_daily, to_grid
+from .util import label as _label
+
+__all__ = [
+    "GROUP_POLLUTANTS",
+    "O3_8H_METHODS",
+    "group_daily",
+    "group_daily_aqi",
+]
+
+#: Daily value columns averaged over a group's stations [µg/m³; co mg/m³].
+GROUP_POLLUTANTS = ("so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h")
+#: Ways to form a group's daily O3 maxima (standards.md §2.5, open question [L]).
+O3_8H_METHODS = ("mean_of_station_max", "max_of_group_mean")
+# Spelling used by airq.config (O3_8H_AGGREGATIONS) -> the name used here.
+_O3_ALIASES = {"max_of_mean_series": "max_of_group_mean"}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _numeric_column(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    """Float values of one column; ValueError naming row and value when not a concentration."""
+    s = frame[col]
+    if s.dtype.kind == "b":
+        raise ValueError(f"{what}: column {col!r} holds booleans, not concentrations")
+    conv = pd.to_numeric(s, errors="coerce")
+    bad = conv.isna() & s.notna()
+    if s.dtype == object:
+        bad &= s.astype(str).str.strip().ne("")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"{what}: row {_label(frame.index[i])}, column {col!r}: non-numeric value {s.iloc[i]!r}")
+    arr = conv.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        neg = arr < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise ValueError(f"{what}: row {_label(frame.index[i])}, column {col!r}: negative concentration {arr[i]!r}")
+    if np.isinf(arr).any():
+        i = int(np.flatnonzero(np.isinf(arr))[0])
+        raise ValueError(f"{what}: row {_label(frame.index[i])}, column {col!r}: infinite concentration")
+    return arr
+
+
+def _dates(frame: pd.DataFrame, col: str, what: str) -> pd.DatetimeIndex:
+    """Midnight timestamps of a date column; ValueError for missing, unparsable or timed values."""
+    if col not in frame.columns:
+        raise ValueError(f"{what}: the frame lacks the column {col!r} (columns: {list(frame.columns)})")
+    try:
+        d = pd.DatetimeIndex(pd.to_datetime(frame[col]))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{what}: column {col!r} does not hold dates: {exc}") from None
+    if d.tz is not None:
+        raise ValueError(f"{what}: column {col!r} is timezone-aware; airq dates are naive Beijing dates")
+    if d.hasnans:
+        i = int(np.flatnonzero(np.asarray(d.isna()))[0])
+        raise ValueError(f"{what}: row {_label(frame.index[i])}: missing date in column {col!r}")
+    off = d != d.normalize()
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        raise ValueError(
+            f"{what}: row {_label(frame.index[i])}: {col!r} value {_label(d[i])} is not a date (midnight); "
+            "daily tables carry one row per natural day"
+        )
+    return d
+
+
+def _check_groups(groups, what: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(groups, Mapping):
+        raise ValueError(f"{what}: groups must be a mapping of group name -> station codes, not {type(groups).__name__}")
+    if not groups:
+        raise ValueError(f"{what}: groups is empty; give at least one group")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, members in groups.items():
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{what}: group name {name!r} is not a non-empty string")
+        if isinstance(members, (str, bytes)):
+            raise ValueError(
+                f"{what}: groups[{name!r}] is the string {members!r}; give a list of station codes "
+                f"(e.g. [{members!r}] for a one-station group)"
+            )
+        if not isinstance(members, Sequence) and not isinstance(members, (set, frozenset, tuple, np.ndarray, pd.Index)):
+            raise ValueError(f"{what}: groups[{name!r}] must be a list of station codes, not {type(members).__name__}")
+        codes = [str(m) for m in members]
+        if not codes:
+            raise ValueError(f"{what}: group {name!r} has no stations")
+        seen = set()
+        for c in codes:
+            if c in seen:
+                raise ValueError(f"{what}: station {c!r} is listed twice in group {name!r}")
+            seen.add(c)
+        out[name] = tuple(codes)
+    return out
+
+
+def _threshold(value, name: str, size: int, what: str) -> int:
+    """Minimum station count of one group from an int or a share in (0, 1)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{what}: min_stations for group {name!r} is a boolean ({value!r}); give an integer or a share")
+    if isinstance(value, (int, np.integer)):
+        n = int(value)
+    elif isinstance(value, (float, np.floating, Fraction)) and 0 < float(value) < 1:
+        share = value if isinstance(value, Fraction) else Fraction(repr(float(value)))
+        n = math.ceil(share * size)  # exact: 0.75 of 4 stations -> 3
+    elif isinstance(value, (float, np.floating)) and float(value).is_integer() and value >= 1:
+        n = int(value)
+    else:
+        raise ValueError(
+            f"{what}: min_stations for group {name!r} must be an integer >= 1 or a share in (0, 1), not {value!r}"
+        )
+    if n < 1:
+        raise ValueError(f"{what}: min_stations for group {name!r} must be >= 1, not {value!r}")
+    if n > size:
+        raise ValueError(
+            f"{what}: min_stations {value!r} for group {name!r} exceeds its {size} station(s); no day could be valid"
+        )
+    return n
+
+
+def _thresholds(min_stations, groups: dict[str, tuple[str, ...]], what: str) -> dict[str, int]:
+    if isinstance(min_stations, Mapping):
+        unknown = [k for k in min_stations if k not in groups]
+        if unknown:
+            raise ValueError(f"{what}: min_stations names unknown group(s) {unknown}; groups: {list(groups)}")
+        return {g: _threshold(min_stations.get(g, 1), g, len(m), what) for g, m in groups.items()}
+    return {g: _threshold(min_stations, g, len(m), what) for g, m in groups.items()}
+
+
+# --------------------------------------------------------------------------- group_daily
+
+
+def group_daily(
+    station_daily: pd.DataFrame,
+    groups: Mapping[str, Sequence[str]],
+    *,
+    min_stations=1,
+    o3_8h_method: str = "mean_of_station_max",
+    hourly: pd.DataFrame | None = None,
+    allow_absent_stations: bool = False,
+) -> pd.DataFrame:
+    """Daily values of station groups (counties, the city): mean of the stations' valid values.
+
+    Parameters
+    ----------
+    station_daily : DataFrame
+        The canonical station-daily table (:func:`airq.hourly.station_daily`, or daily values
+        read as such): ``station``, ``date`` (midnight) and the daily values ``so2, no2, co,
+        pm10, pm25`` (24-h means), ``o3_8h`` (daily max 8-h), ``o3_1h`` (daily max 1-h)
+        [µg/m³; co mg/m³]. A value that failed its validity rule is NaN and is left out.
+        Absent pollutant columns are treated as all-missing (e.g. no ``o3_1h`` in daily data
+        after 2026-03-01); at least one must be present. Other columns (``n_*``) are ignored.
+    groups : mapping str -> sequence of str
+        Group name -> codes of its assessment stations (contrast stations 对照点 must not be
+        listed; :mod:`airq.config` checks that). A station may belong to several groups
+        (a county and the city). A one-station group reproduces the station's own values.
+    min_stations : int, float in (0, 1) or mapping str -> int/float, default 1
+        Fewest stations with a valid value for a group value to be valid, per pollutant.
+        Open point (standards.md §2.5, [L]): the default 1 takes the mean of whatever stations
+        are valid; a 75 % share is sometimes quoted but unverified — pass ``0.75`` for
+        ceil(0.75 × group size). A mapping sets it per group (groups not named use 1). A value
+        above a group's size raises ``ValueError``.
+    o3_8h_method : {"mean_of_station_max", "max_of_group_mean"}, default "mean_of_station_max"
+        Open point (standards.md §2.5, [L]). ``"mean_of_station_max"``: mean of the stations'
+        daily max 8-h values (and of their daily max 1-h values for ``o3_1h``).
+        ``"max_of_group_mean"`` (alias ``"max_of_mean_series"``, the :mod:`airq.config`
+        spelling): the group-mean hourly O3 series (an hour is valid with ``>= min_stations``
+        stations) is treated like one station's series by :func:`airq.hourly.station_daily`
+        — the same 8-h windows (ending 08:00-24:00, >= 6 valid hours), the same 14-window /
+        exceedance rule and the same 1-h rule — giving ``o3_8h`` and ``o3_1h``.
+    hourly : DataFrame, optional
+        The canonical hourly table the station daily values came from; required by
+        ``"max_of_group_mean"`` (only its ``o3`` column is used), ignored otherwise.
+    allow_absent_stations : bool, default False
+        A group station without a single row in ``station_daily`` (or in ``hourly``) is
+        normally an error (most often a typo in the station code). Set True to let such a
+        station simply contribute nothing; ``n_stations`` still counts it.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and date (groups in the order given, dates = every date of
+        ``station_daily``), columns ``group``, ``date``, ``so2, no2, co, pm10, pm25, o3_8h,
+        o3_1h`` (unrounded group means [µg/m³; co mg/m³], NaN when fewer than
+        ``min_stations`` stations were valid), ``n_stations`` (stations in the group),
+        ``n_stations_<pollutant>`` (stations whose valid value entered the mean; with
+        ``"max_of_group_mean"`` for ``o3_8h``/``o3_1h``: stations with at least one valid O3
+        hour that day) and ``min_stations`` (the threshold applied). With
+        ``"max_of_group_mean"`` also ``n_o3_8h`` (valid 8-h windows of the group series, 0-17)
+        and ``n_o3_1h`` (valid hours of the group series).
+
+    Raises
+    ------
+    ValueError
+        Missing ``station``/``date`` columns, non-numeric or negative values, duplicate
+        station-days, unknown stations, bad ``min_stations`` or ``o3_8h_method``, or
+        ``"max_of_group_mean"`` without ``hourly``; the message names the row, column, group
+        or value.
+
+    Notes
+    -----
+    Values are not rounded: :func:`group_daily_aqi` rounds the group concentrations per
+    GB/T 8170 before the sub-indices ("mean, then rounded, then AQI"); period statistics
+    average the unrounded group daily values (standards.md §2.5, §2.7).
+
+    References
+    ----------
+    .. [1] HJ 663—2013 §5 and CNEMC practice: city value = arithmetic mean of the assessment
+       stations' valid daily values (standards.md §2.5, [M]).
+    .. [2] HJ 663—2013 §6.1.2; GB 3095 Table 4 (standards.md §2.3) for the O3 rules reused by
+       ``"max_of_group_mean"``.
+
+    Examples
+    --------
+    >>> sd = pd.DataFrame({"station": ["A", "B"], "date": pd.Timestamp("2024-01-01"),
+    ...                    "pm25": [30.0, 41.0]})
+    >>> group_daily(sd, {"city": ["A", "B"]})[["group", "pm25", "n_stations_pm25"]].to_dict("records")
+    [{'group': 'city', 'pm25': 35.5, 'n_stations_pm25': 2}]
+    """
+    what = "group_daily"
+    if not isinstance(station_daily, pd.DataFrame):
+        raise ValueError(f"{what} takes the station-daily DataFrame, not {type(station_daily).__name__}")
+    method = _O3_ALIASES.get(o3_8h_method, o3_8h_method)
+    if method not in O3_8H_METHODS:
+        raise ValueError(f"{what}: o3_8h_method must be one of {O3_8H_METHODS}, not {o3_8h_method!r}")
+    groups_ = _check_groups(groups, what)
+    thr = _thresholds(min_stations, groups_, what)
+    if "station" not in station_daily.columns:
+        raise ValueError(f"{what}: the frame lacks the column 'station' (columns: {list(station_daily.columns)})")
+    dates = _dates(station_daily, "date", what)
+    present = [p for p in GROUP_POLLUTANTS if p in station_daily.columns]
+    if not present:
+        raise ValueError(f"{what}: the frame has none of the daily value columns {GROUP_POLLUTANTS}")
+    if station_daily["station"].isna().any():
+        i = int(np.flatnonzero(station_daily["station"].isna().to_numpy())[0])
+        raise ValueError(f"{what}: row {_label(station_daily.index[i])}: missing station code")
+    stations = station_daily["station"].astype(str).to_numpy()
+    dup = pd.DataFrame({"s": stations, "d": dates}).duplicated().to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise ValueError(
+            f"{what}: row {_label(station_daily.index[i])}: duplicate station-day ({stations[i]}, {dates[i].date()})"
+        )
+    if not allow_absent_stations:
+        known = set(stations)
+        for g, members in groups_.items():
+            absent = [m for m in members if m not in known]
+            if absent:
+                raise ValueError(
+                    f"{what}: station(s) {absent} of group {g!r} have no rows in station_daily "
+                    "(check the codes; allow_absent_stations=True lets them contribute nothing)"
+                )
+
+    values = {p: (_numeric_column(station_daily, p, what) if p in present else np.full(len(station_daily), np.nan))
+              for p in GROUP_POLLUTANTS}
+    long = pd.DataFrame({"station": stations, "date": dates, **values})
+    member = pd.DataFrame(
+        [(g, s) for g, ms in groups_.items() for s in ms], columns=["group", "station"]
+    )  # one row per membership (a handful of rows, not data rows)
+    joined = member.merge(long, on="station", how="inner")
+    joined["group"] = pd.Categorical(joined["group"], categories=list(groups_))
+    grouped = joined.groupby(["group", "date"], observed=False)
+    sums = grouped[list(GROUP_POLLUTANTS)].sum(min_count=1)
+    counts = grouped[list(GROUP_POLLUTANTS)].count()
+
+    all_dates = pd.DatetimeIndex(np.unique(dates.to_numpy()))
+    full = pd.MultiIndex.from_product([pd.CategoricalIndex(list(groups_), categories=list(groups_)), all_dates],
+                                      names=["group", "date"])
+    sums = sums.reindex(full)
+    counts = counts.reindex(full).fillna(0).astype(np.int64)
+    need = np.repeat(np.array([thr[g] for g in groups_], dtype=np.int64), len(all_dates))
+
+    out = pd.DataFrame({"group": np.repeat(np.array(list(groups_), dtype=object), len(all_dates)),
+                        "date": np.tile(all_dates.to_numpy(), len(groups_))})
+    for p in GROUP_POLLUTANTS:
+        n = counts[p].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = sums[p].to_numpy(dtype=float, na_value=np.nan) / n
+        out[p] = np.where(n >= need, mean, np.nan)
+    out["n_stations"] = np.repeat(np.array([len(m) for m in groups_.values()], dtype=np.int64), len(all_dates))
+    for p in GROUP_POLLUTANTS:
+        out[f"n_stations_{p}"] = counts[p].to_numpy()
+    out["min_stations"] = need
+
+    if method == "max_of_group_mean":
+        out = _o3_from_group_series(out, hourly, groups_, thr, allow_absent_stations)
+    return out
+
+
+def _o3_from_group_series(out, hourly, groups_, thr, allow_absent) -> pd.DataFrame:
+    """Replace o3_8h / o3_1h by the daily maxima of the group-mean hourly O3 series."""
+    what = "group_daily(o3_8h_method='max_of_group_mean')"
+    if hourly is None:
+        raise ValueError(
+            f"{what} needs hourly= (the canonical hourly table the station daily values came from) "
+            "to build the group-mean hourly O3 series"
+        )
+    if not isinstance(hourly, pd.DataFrame):
+        raise ValueError(f"{what}: hourly must be the canonical hourly DataFrame, not {type(hourly).__name__}")
+    if "o3" not in hourly.columns:
+        raise ValueError(f"{what}: the hourly table lacks the column 'o3'")
+    if len(hourly) and (pd.to_numeric(hourly["o3"], errors="coerce") < 0).any():
+        i = int(np.flatnonzero((pd.to_numeric(hourly["o3"], errors="coerce") < 0).to_numpy())[0])
+        raise ValueError(f"{what}: hourly row {_label(hourly.index[i])}: negative O3 {hourly['o3'].iloc[i]!r}")
+    grid = to_grid(hourly, pollutants=["o3"])
+    codes = [str(s) for s in grid.stations]
+    pos = {c: i for i, c in enumerate(codes)}
+    if not allow_absent:
+        for g, members in groups_.items():
+            absent = [m for m in members if m not in pos]
+            if absent:
+                raise ValueError(
+                    f"{what}: station(s) {absent} of group {g!r} have no rows in the hourly table "
+                    "(allow_absent_stations=True lets them contribute nothing)"
+                )
+    names = list(groups_)
+    member = np.zeros((len(names), len(codes)))
+    for gi, g in enumerate(names):  # a loop over groups (a few), not over data
+        for m in groups_[g]:
+            if m in pos:
+                member[gi, pos[m]] = 1.0
+    o3 = grid.values["o3"]
+    ok = ~np.isnan(o3)
+    sums = member @ np.where(ok, o3, 0.0)
+    n_hour = member @ ok.astype(float)
+    need = np.array([thr[g] for g in names], dtype=float)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        series = np.where(n_hour >= need, sums / n_hour, np.nan)
+    ggrid = HourlyGrid(stations=pd.Index(names, name="station"), start=grid.start, n_days=grid.n_days, values={"o3": series})
+    gd = station_daily(ggrid)  # the same window, 14-window and 1-h rules as for one station
+    st_day = ok.reshape(len(codes), grid.n_days, 24).any(axis=-1).astype(float)
+    n_st = (member @ st_day).astype(np.int64)  # stations with >= 1 valid O3 hour, per group-day
+    o3_tab = pd.DataFrame(
+        {
+            "group": gd["station"].to_numpy(dtype=object),
+            "date": gd["date"].to_numpy(),
+            "o3_8h": gd["o3_8h"].to_numpy(),
+            "o3_1h": gd["o3_1h"].to_numpy(),
+            "n_stations_o3_8h": n_st.ravel(),
+            "n_o3_8h": gd["n_o3_8h"].to_numpy(),
+            "n_o3_1h": gd["n_o3_1h"].to_numpy(),
+        }
+    )
+    o3_tab["n_stations_o3_1h"] = o3_tab["n_stations_o3_8h"]
+    base = out.drop(columns=["o3_8h", "o3_1h", "n_stations_o3_8h", "n_stations_o3_1h"])
+    merged = base.merge(o3_tab, on=["group", "date"], how="left")
+    for c in ("n_stations_o3_8h", "n_stations_o3_1h", "n_o3_8h", "n_o3_1h"):
+        merged[c] = merged[c].fillna(0).astype(np.int64)
+    order = (["group", "date", *GROUP_POLLUTANTS, "n_stations"] + [f"n_stations_{p}" for p in GROUP_POLLUTANTS]
+             + ["min_stations", "n_o3_8h", "n_o3_1h"])
+    return merged[order]
+
+
+# --------------------------------------------------------------------------- AQI
+
+
+def group_daily_aqi(group_daily_frame: pd.DataFrame, *, rules=None, **kw) -> pd.DataFrame:
+    """Daily AQI of group days: :func:`airq.daily_aqi` on the group's daily concentrations.
+
+    Parameters
+    ----------
+    group_daily_frame : DataFrame
+        Output of :func:`group_daily` (``group``, ``date``, ``so2, no2, co, pm10, pm25, o3_8h,
+        o3_1h`` [µg/m³; co mg/m³] and the counts, all carried through).
+    rules : None, rule-set name or RuleSet
+        ``None`` (default) judges each day by the rule set in force on its date
+        (HJ 633—2012 before 2026-03-01, HJ 633—2026 from then on); a name pins one rule set.
+    **kw
+        ``on_missing``, ``unmonitored``, ``beyond`` of :func:`airq.daily_aqi`.
+
+    Returns
+    -------
+    DataFrame
+        The input rows plus ``iaqi_<indicator>``, ``aqi``, ``level``, ``level_name``,
+        ``category``, ``colour``, ``primary``, ``over_standard``, ``rules`` (see
+        :func:`airq.daily_aqi`).
+
+    Notes
+    -----
+    :func:`airq.daily_aqi` rounds each group daily concentration per GB/T 8170 (integer µg/m³,
+    CO 0.1 mg/m³) before the sub-index, so the order is *mean of the stations, then rounded,
+    then IAQI* — e.g. stations at PM2.5 74 and 75 give the group 74.5 -> 74 -> IAQI 99 under
+    HJ 633—2012 (not the mean of the station IAQIs 99 and 100). The AQI is not re-implemented
+    here.
+
+    References
+    ----------
+    .. [1] HJ 633—2012 §5-6; HJ 633—2026 §4.2, §5.3; standards.md §1.2, §2.5.
+    """
+    if not isinstance(group_daily_frame, pd.DataFrame):
+        raise ValueError(f"group_daily_aqi takes the group-daily DataFrame, not {type(group_daily_frame).__name__}")
+    return daily_aqi(group_daily_frame, rules=rules, **kw)
