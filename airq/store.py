@@ -1,0 +1,930 @@
+"""The processed store: canonical hourly and daily tables as Parquet, one partition per month.
+
+Layout
+------
+::
+
+    <store_dir>/                      default "data/processed"
+        manifest.json                 what built the store (format below)
+        hourly/month=YYYY-MM/data.parquet   canonical hourly table, all stations of one month
+        daily/month=YYYY-MM/data.parquet    station-daily values received as such
+        conflicts/NNNNNN-<table>.csv        conflicts found by ingest number NNNNNN
+        .lock                         present while an ingest runs (pid, host)
+        .journal.json                 present only while an ingest commits
+
+A partition holds every station of one calendar month (of ``time`` for hourly data, of
+``date`` for daily data), sorted by station and time, with canonical dtypes. Adding data
+rewrites only the partitions of the months it touches.
+
+Merging (:func:`ingest`, :func:`ingest_daily`)
+----------------------------------------------
+The key is (``station``, ``time``) — (``station``, ``date``) for daily data — and must be
+unique in the incoming frame (resolve duplicates with :func:`airq.quality.check_hourly`).
+Each incoming row is compared with the stored row of the same key over every column except
+the key and ``source`` (a column absent on one side counts as missing there; NaN equals NaN):
+
+* no stored row: the row is **added**;
+* identical: nothing happens (re-ingesting the same data is a no-op: no file is written, the
+  partition bytes, their mtimes and the manifest stay as they were);
+* different: a **conflict**, reported per column in :attr:`IngestResult.conflicts`
+  (``station, time, column, stored, new``), written to ``conflicts/NNNNNN-<table>.csv`` and
+  counted in the manifest. ``on_conflict`` decides what the store keeps:
+  ``"report"`` (default) keeps the stored row and warns; ``"keep"`` keeps the stored row
+  without warning (a declared policy); ``"replace"`` replaces the stored row by the incoming
+  row as a whole. Stored values are never overwritten silently. A missing stored value
+  against an incoming value is a conflict too (it would change a statistic).
+
+An ingest that adds nothing, replaces nothing and finds only conflicts already recorded by an
+earlier ingest writes nothing.
+
+Manifest (``manifest.json``; UTF-8, ``sort_keys``, indent 2, trailing newline)
+------------------------------------------------------------------------------
+.. code-block:: json
+
+    {
+      "format": "airq-store",
+      "format_version": 1,
+      "partitions": {
+        "hourly/month=2024-01/data.parquet": {"bytes": 51234, "rows": 744, "sha256": "…"}
+      },
+      "ingests": [
+        {
+          "seq": 1,
+          "table": "hourly",
+          "ingested_at": "2025-01-05T08:00:00Z",
+          "on_conflict": "report",
+          "rows_in": 744,
+          "sources": [{"path": "data/raw/a.csv", "size": 1234, "sha256": "…"}],
+          "months": {"2024-01": {"added": 744, "replaced": 0, "unchanged": 0, "conflicting_rows": 0}},
+          "conflicts": null
+        }
+      ]
+    }
+
+``conflicts`` is ``{"file": "conflicts/000002-hourly.csv", "rows": r, "values": v,
+"sha256": "…"}`` when the ingest met conflicts. ``path`` is the source path as given;
+``ingested_at`` is UTC. :func:`verify` checks the partitions against the manifest.
+
+Atomicity — what is guaranteed
+------------------------------
+Every file is first written in full to a temporary file in its final folder (flushed and
+fsynced); the month partitions are staged one after the other, then the conflicts file, then
+the manifest. Only when all are staged is a journal (``.journal.json``, written atomically)
+created — the commit point — and the temporary files are moved over their targets with
+``os.replace``, the manifest last; the journal is then removed.
+
+* An exception or crash **before the commit point** (e.g. while writing the second month)
+  leaves every existing file byte-for-byte unchanged; the temporary files and any partition
+  folder created are removed (or, after a hard crash, by the next :func:`recover`).
+* After the commit point the ingest is complete on disk: if the process dies during the
+  replacements, the next :func:`ingest`, :func:`load` or :func:`recover` finishes them from
+  the journal (roll forward) before anything else.
+* Not guaranteed: consistency for a reader running *during* the few ``os.replace`` calls of a
+  commit in another process (:func:`load` refuses to read while a journal exists and the
+  writer is alive); durability against power loss on file systems that ignore fsync; several
+  writers at once (a ``.lock`` file makes a second ingest fail instead).
+
+The raw files named in ``sources`` are only read (to hash them), never modified.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import socket
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .quality import POLLUTANTS, _canonical, _where
+from .util import label as _label
+
+__all__ = [
+    "DEFAULT_STORE",
+    "DAILY_VALUES",
+    "ON_CONFLICT",
+    "MANIFEST",
+    "StoreError",
+    "IngestResult",
+    "ingest",
+    "ingest_daily",
+    "load",
+    "load_daily",
+    "read_manifest",
+    "verify",
+    "recover",
+]
+
+#: Default store folder (relative to the working directory).
+DEFAULT_STORE = "data/processed"
+#: Value columns required in a station-daily table [µg/m³; co mg/m³].
+DAILY_VALUES = ("so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h")
+#: Accepted values of ``on_conflict``.
+ON_CONFLICT = ("report", "keep", "replace")
+#: Name of the manifest file in the store folder.
+MANIFEST = "manifest.json"
+FORMAT = "airq-store"
+FORMAT_VERSION = 1
+
+_JOURNAL = ".journal.json"
+_LOCK = ".lock"
+_TMP_MARK = ".airq-"
+_MONTH_RE = re.compile(r"^month=(\d{4}-\d{2})$")
+
+
+class StoreError(RuntimeError):
+    """The store folder is not in a state airq can read or write (message says why)."""
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    key: str
+    values: tuple
+    midnight: bool
+
+
+_HOURLY = _Table("hourly", "time", POLLUTANTS, False)
+_DAILY = _Table("daily", "date", DAILY_VALUES, True)
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did.
+
+    Attributes
+    ----------
+    table : str
+        ``"hourly"`` or ``"daily"``.
+    store_dir : pathlib.Path
+    rows_in : int
+        Rows of the incoming frame.
+    months : DataFrame
+        Per month touched: ``month`` (``"YYYY-MM"``), ``added``, ``replaced``, ``unchanged``,
+        ``conflicting_rows``, ``written`` (bool: the partition file was rewritten).
+    conflicts : DataFrame
+        ``station``, ``time`` (``date`` for daily), ``column``, ``stored``, ``new``: one row
+        per differing value of a station-hour present both in the store and in the frame.
+    written : list of str
+        Files replaced or created, relative to ``store_dir`` (manifest included).
+    seq : int or None
+        Number of the manifest entry recording this ingest (None when nothing was written).
+    """
+
+    table: str
+    store_dir: Path
+    rows_in: int
+    months: pd.DataFrame
+    conflicts: pd.DataFrame
+    written: list = field(default_factory=list)
+    seq: int | None = None
+
+    @property
+    def rows_added(self) -> int:
+        """Rows added over all months."""
+        return int(self.months["added"].sum()) if len(self.months) else 0
+
+    @property
+    def rows_replaced(self) -> int:
+        """Stored rows replaced (only with ``on_conflict="replace"``)."""
+        return int(self.months["replaced"].sum()) if len(self.months) else 0
+
+    @property
+    def changed(self) -> bool:
+        """True when any file of the store was written."""
+        return bool(self.written)
+
+    def __repr__(self) -> str:
+        return (
+            f"IngestResult(table={self.table!r}, rows_in={self.rows_in}, added={self.rows_added}, "
+            f"replaced={self.rows_replaced}, conflicts={len(self.conflicts)}, files_written={len(self.written)}, seq={self.seq})"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# small file helpers
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _source_entries(sources) -> list[dict]:
+    if sources is None:
+        return []
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    out, seen = [], set()
+    for s in sources:
+        given = os.fspath(s)
+        if given in seen:
+            continue
+        seen.add(given)
+        p = Path(given)
+        if not p.is_file():
+            raise FileNotFoundError(f"ingest: source file {given!r} does not exist (sources are recorded in the manifest with their sha256)")
+        out.append({"path": given, "size": p.stat().st_size, "sha256": _sha256_file(p)})
+    return out
+
+
+def _tmp_path(final: Path) -> Path:
+    return final.parent / f".{final.name}{_TMP_MARK}{secrets.token_hex(6)}.tmp"
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with open(path, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write one partition to ``path`` (a temporary file) and fsync it."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with open(path, "xb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _json_text(obj) -> str:
+    return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _lock_owner(store: Path):
+    """(pid, host) of the live writer holding the lock, or None."""
+    path = store / _LOCK
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        pid, host = int(info["pid"]), str(info["host"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError, OSError):
+        return (None, None)
+    if host == socket.gethostname() and not _pid_alive(pid):
+        return None
+    return (pid, host)
+
+
+@contextmanager
+def _locked(store: Path):
+    path = store / _LOCK
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            owner = _lock_owner(store)
+            if owner is None:  # stale lock of a dead process on this host
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                continue
+            raise StoreError(
+                f"store {store} is locked by another ingest (pid {owner[0]} on {owner[1]}; lock file {path}). "
+                "If no ingest is running, delete that file."
+            ) from None
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
+        break
+    else:
+        raise StoreError(f"could not take the lock {path}")
+    try:
+        yield
+    finally:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+# --------------------------------------------------------------------------------------------
+# manifest, journal, recovery
+
+
+def _empty_manifest() -> dict:
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "partitions": {}, "ingests": []}
+
+
+def read_manifest(store_dir=DEFAULT_STORE) -> dict:
+    """The store's manifest as a dict (an empty manifest when the store has none yet).
+
+    Raises
+    ------
+    StoreError
+        If ``manifest.json`` is not valid JSON or not an airq manifest.
+    """
+    path = Path(store_dir) / MANIFEST
+    if not path.exists():
+        return _empty_manifest()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise StoreError(f"{path}: not an airq store manifest (missing \"format\": \"{FORMAT}\")")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise StoreError(f"{path}: manifest format_version {data.get('format_version')!r}; this airq reads {FORMAT_VERSION}")
+    return data
+
+
+def _roll_forward(store: Path) -> list[str]:
+    journal = store / _JOURNAL
+    if not journal.exists():
+        return []
+    try:
+        pairs = json.loads(journal.read_text(encoding="utf-8"))["replace"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{journal}: unreadable journal ({exc}); the store needs manual inspection") from None
+    done = []
+    for tmp_rel, final_rel in pairs:
+        tmp, final = store / tmp_rel, store / final_rel
+        if tmp.exists():
+            os.replace(tmp, final)
+            done.append(final_rel)
+        elif not final.exists():
+            raise StoreError(f"{journal}: neither {tmp_rel} nor {final_rel} exists; the store needs manual inspection")
+    for d in {(store / f).parent for _, f in pairs}:
+        _fsync_dir(d)
+    journal.unlink()
+    _fsync_dir(store)
+    return done
+
+
+def _clean_temps(store: Path) -> list[str]:
+    removed = []
+    for sub in ("hourly", "daily", "conflicts", "."):
+        base = store / sub
+        if not base.is_dir():
+            continue
+        pattern = f"*/.*{_TMP_MARK}*.tmp" if sub in ("hourly", "daily") else f".*{_TMP_MARK}*.tmp"
+        for p in base.glob(pattern):
+            p.unlink()
+            removed.append(str(p.relative_to(store)))
+        if sub in ("hourly", "daily"):
+            for d in base.iterdir():
+                if d.is_dir() and _MONTH_RE.match(d.name) and not any(d.iterdir()):
+                    d.rmdir()
+    return removed
+
+
+def recover(store_dir=DEFAULT_STORE) -> list[str]:
+    """Finish a committed but interrupted ingest, and remove leftovers of an uncommitted one.
+
+    Called automatically by :func:`ingest` (and by :func:`load` when a journal is present).
+
+    Returns
+    -------
+    list of str
+        Files completed or removed, relative to the store folder (empty if none).
+    """
+    store = Path(store_dir)
+    if not store.is_dir():
+        raise FileNotFoundError(f"store folder {store} does not exist")
+    with _locked(store):
+        return _roll_forward(store) + _clean_temps(store)
+
+
+# --------------------------------------------------------------------------------------------
+# partitions
+
+
+def _rel(table: _Table, month: str) -> str:
+    return f"{table.name}/month={month}/data.parquet"
+
+
+def _finish_dtypes(frame: pd.DataFrame, table: _Table) -> pd.DataFrame:
+    out = frame.copy()
+    out["station"] = out["station"].astype("str")
+    out[table.key] = out[table.key].astype("datetime64[ns]")
+    for c in table.values:
+        out[c] = out[c].astype("float64")
+    first = ["station", table.key, *table.values]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=None) -> pd.DataFrame:
+    path = store / rel
+    try:
+        filters = [("station", "in", list(stations))] if stations is not None else None
+        df = pq.read_table(path, filters=filters).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{path}: cannot read the partition ({exc})") from None
+    missing = [c for c in ["station", table.key, *table.values] if c not in df.columns]
+    if missing:
+        raise StoreError(f"{path}: partition lacks column(s) {missing}")
+    df = _finish_dtypes(df, table)
+    if len(df):
+        months = df[table.key].dt.strftime("%Y-%m")
+        wrong = (months != month).to_numpy()
+        if wrong.any():
+            pos = int(np.flatnonzero(wrong)[0])
+            raise StoreError(f"{path}: row {pos} has {table.key} {_label(df[table.key].iloc[pos])}, outside month {month}")
+    return df
+
+
+def _stored_months(store: Path, table: _Table) -> list[str]:
+    base = store / table.name
+    if not base.is_dir():
+        return []
+    out = []
+    for d in base.iterdir():
+        m = _MONTH_RE.match(d.name)
+        if m and (d / "data.parquet").is_file():
+            out.append(m.group(1))
+    return sorted(out)
+
+
+def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise equality with NaN == NaN (any dtypes)."""
+    na_a, na_b = a.isna().to_numpy(), b.isna().to_numpy()
+    if pd.api.types.is_float_dtype(a.dtype) and pd.api.types.is_float_dtype(b.dtype):
+        eq = a.to_numpy(dtype=float) == b.to_numpy(dtype=float)
+    else:
+        ao = pd.Series(a.to_numpy(dtype=object))
+        bo = pd.Series(b.to_numpy(dtype=object))
+        eq = (ao == bo).to_numpy(dtype=bool)
+    return (eq & ~na_a & ~na_b) | (na_a & na_b)
+
+
+def _missing_like(dtype, index) -> pd.Series:
+    """An all-missing column that concatenates well with ``dtype`` (never a fake value)."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return pd.Series(pd.NA, index=index, dtype="boolean")  # NaN.astype(bool) would be True
+    if pd.api.types.is_integer_dtype(dtype):
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    try:
+        out = pd.Series(np.nan, index=index).astype(dtype)
+        if out.isna().all():
+            return out
+    except (TypeError, ValueError):
+        pass
+    return pd.Series(None, index=index, dtype=object)
+
+
+def _add_missing_columns(frame: pd.DataFrame, like: pd.DataFrame, columns: list) -> pd.DataFrame:
+    out = frame.copy()
+    for c in columns:
+        if c not in out.columns:
+            out[c] = _missing_like(like[c].dtype if c in like.columns else "float64", out.index)
+    return out[columns]
+
+
+def _merge(stored: pd.DataFrame | None, new: pd.DataFrame, table: _Table, on_conflict: str):
+    """Merge one month. Returns (merged or None if unchanged, counts dict, conflicts frame)."""
+    key = ["station", table.key]
+    if stored is None or len(stored) == 0:
+        merged = new.sort_values(key, kind="stable").reset_index(drop=True)
+        counts = {"added": len(new), "replaced": 0, "unchanged": 0, "conflicting_rows": 0}
+        return merged, counts, None
+    first = ["station", table.key, *table.values]
+    extras = [c for c in list(stored.columns) + list(new.columns) if c not in first]
+    columns = first + list(dict.fromkeys(extras))
+    s = _add_missing_columns(stored, new, columns).reset_index(drop=True)
+    n = _add_missing_columns(new, stored, columns).reset_index(drop=True)
+    s_idx = pd.MultiIndex.from_arrays([s["station"], s[table.key]])
+    n_idx = pd.MultiIndex.from_arrays([n["station"], n[table.key]])
+    pos = s_idx.get_indexer(n_idx)
+    is_new = pos < 0
+    ov = np.flatnonzero(~is_new)
+    ov_s = s.iloc[pos[ov]].reset_index(drop=True)
+    ov_n = n.iloc[ov].reset_index(drop=True)
+    compare = [c for c in columns if c not in ("station", table.key, "source")]
+    pieces = []
+    row_conflict = np.zeros(len(ov), dtype=bool)
+    for c in compare:
+        diff = ~_equal(ov_s[c], ov_n[c])
+        if diff.any():
+            row_conflict |= diff
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "station": ov_n["station"].to_numpy(dtype=object)[diff],
+                        table.key: ov_n[table.key].to_numpy()[diff],
+                        "column": c,
+                        "stored": ov_s[c].to_numpy(dtype=object)[diff],
+                        "new": ov_n[c].to_numpy(dtype=object)[diff],
+                    }
+                )
+            )
+    conflicts = pd.concat(pieces, ignore_index=True) if pieces else None
+    n_conf = int(row_conflict.sum())
+    replace = on_conflict == "replace" and n_conf > 0
+    counts = {
+        "added": int(is_new.sum()),
+        "replaced": n_conf if replace else 0,
+        "unchanged": int(len(ov) - n_conf),
+        "conflicting_rows": n_conf,
+    }
+    if not is_new.any() and not replace:
+        return None, counts, conflicts
+    keep_stored = np.ones(len(s), dtype=bool)
+    parts = [s]
+    if replace:
+        keep_stored[pos[ov[row_conflict]]] = False
+        parts = [s.loc[keep_stored], n.iloc[ov[row_conflict]]]
+    parts.append(n.loc[is_new])
+    merged = pd.concat(parts, ignore_index=True).sort_values(key, kind="stable").reset_index(drop=True)
+    return merged, counts, conflicts
+
+
+def _empty_conflicts(table: _Table) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "station": pd.Series([], dtype="str"),
+            table.key: pd.Series([], dtype="datetime64[ns]"),
+            "column": pd.Series([], dtype="str"),
+            "stored": pd.Series([], dtype=object),
+            "new": pd.Series([], dtype=object),
+        }
+    )
+
+
+def _finish_conflicts(pieces: list, table: _Table) -> pd.DataFrame:
+    if not pieces:
+        return _empty_conflicts(table)
+    out = pd.concat(pieces, ignore_index=True)
+    out["station"] = out["station"].astype("str")
+    out[table.key] = out[table.key].astype("datetime64[ns]")
+    out["column"] = out["column"].astype("str")
+    for c in ("stored", "new"):
+        num = pd.to_numeric(out[c], errors="coerce")
+        if (num.notna() | out[c].isna()).all():
+            out[c] = num.astype("float64")
+    return out.sort_values(["station", table.key, "column"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# ingest
+
+
+def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, what) -> IngestResult:
+    if on_conflict not in ON_CONFLICT:
+        raise ValueError(f"{what}: on_conflict must be one of {ON_CONFLICT}, not {on_conflict!r}")
+    new = _canonical(frame, key=table.key, values=table.values, what=what, midnight=table.midnight)
+    dup = new.duplicated(["station", table.key], keep="first").to_numpy()
+    if dup.any():
+        pos = int(np.flatnonzero(dup)[0])
+        raise ValueError(
+            f"{what}: {_where(frame, pos)}: duplicate key (station {new['station'].iloc[pos]!r}, {table.key} "
+            f"{_label(new[table.key].iloc[pos])}); resolve duplicates first (airq.quality.check_hourly)"
+        )
+    src = _source_entries(sources)
+    store = Path(store_dir)
+    store.mkdir(parents=True, exist_ok=True)
+    months_of = new[table.key].dt.strftime("%Y-%m").to_numpy(dtype=object)
+    month_list = sorted(set(months_of))
+
+    with _locked(store):
+        _roll_forward(store)
+        _clean_temps(store)
+        manifest = read_manifest(store)
+        staged: list[tuple[Path, Path]] = []  # (tmp, final)
+        created_dirs: list[Path] = []
+        jtmp: Path | None = None
+        rows, conflict_pieces, part_info = [], [], {}
+        try:
+            it = month_list
+            if progress:
+                from tqdm.auto import tqdm
+
+                it = tqdm(month_list, desc=f"ingest {table.name}", unit="month")
+            for month in it:
+                rel = _rel(table, month)
+                final = store / rel
+                stored = _read_partition(store, rel, table, month) if final.is_file() else None
+                part_new = new.loc[months_of == month]
+                merged, counts, conflicts = _merge(stored, part_new, table, on_conflict)
+                if conflicts is not None:
+                    conflict_pieces.append(conflicts)
+                written = merged is not None
+                if written:
+                    if not final.parent.exists():
+                        final.parent.mkdir(parents=True)
+                        created_dirs.append(final.parent)
+                    tmp = _tmp_path(final)
+                    staged.append((tmp, final))
+                    _write_parquet(_finish_dtypes(merged, table), tmp)
+                    part_info[rel] = {"rows": int(len(merged)), "bytes": tmp.stat().st_size, "sha256": _sha256_file(tmp)}
+                rows.append({"month": month, **counts, "written": written})
+
+            conflicts_df = _finish_conflicts(conflict_pieces, table)
+            months_df = pd.DataFrame(rows, columns=["month", "added", "replaced", "unchanged", "conflicting_rows", "written"])
+            if len(months_df):
+                months_df = months_df.astype({"added": "int64", "replaced": "int64", "unchanged": "int64", "conflicting_rows": "int64", "written": bool})
+            result = IngestResult(table=table.name, store_dir=store, rows_in=len(new), months=months_df, conflicts=conflicts_df)
+
+            conflict_record = None
+            if len(conflicts_df):
+                resolution = "replaced by new" if on_conflict == "replace" else "stored kept"
+                csv = conflicts_df.assign(resolution=resolution).to_csv(index=False, date_format="%Y-%m-%d %H:%M:%S", lineterminator="\n")
+                data = csv.encode("utf-8")
+                digest = hashlib.sha256(data).hexdigest()
+                already = any(
+                    (e.get("conflicts") or {}).get("sha256") == digest and e.get("table") == table.name for e in manifest["ingests"]
+                )
+                conflict_record = {"rows": int(conflicts_df.groupby(["station", table.key]).ngroups), "values": int(len(conflicts_df)), "sha256": digest}
+                if on_conflict == "report":
+                    warnings.warn(
+                        f"{what}: {conflict_record['rows']} station-{'hours' if table is _HOURLY else 'days'} differ from the stored "
+                        f"data ({conflict_record['values']} values); the stored values were kept. See IngestResult.conflicts "
+                        f"or pass on_conflict='keep' / 'replace'.",
+                        stacklevel=3,
+                    )
+                if already and not staged:
+                    return result  # nothing new to record
+            if not staged and conflict_record is None:
+                return result  # idempotent no-op: nothing written
+
+            seq = 1 + max([int(e.get("seq", 0)) for e in manifest["ingests"]] or [0])
+            if conflict_record is not None:
+                crel = f"conflicts/{seq:06d}-{table.name}.csv"
+                cfinal = store / crel
+                if not cfinal.parent.exists():
+                    cfinal.parent.mkdir(parents=True)
+                    created_dirs.append(cfinal.parent)
+                ctmp = _tmp_path(cfinal)
+                staged.append((ctmp, cfinal))
+                _write_bytes(ctmp, data)
+                conflict_record["file"] = crel
+            entry = {
+                "seq": seq,
+                "table": table.name,
+                "ingested_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "on_conflict": on_conflict,
+                "rows_in": int(len(new)),
+                "sources": src,
+                "months": {
+                    r["month"]: {k: int(r[k]) for k in ("added", "replaced", "unchanged", "conflicting_rows")} for r in rows
+                },
+                "conflicts": conflict_record,
+            }
+            manifest = dict(manifest)
+            manifest["partitions"] = {**manifest.get("partitions", {}), **part_info}
+            manifest["ingests"] = [*manifest.get("ingests", []), entry]
+            mfinal = store / MANIFEST
+            mtmp = _tmp_path(mfinal)
+            staged.append((mtmp, mfinal))
+            _write_bytes(mtmp, _json_text(manifest).encode("utf-8"))
+            # commit point: the journal names every staged file, manifest last
+            journal = [[str(t.relative_to(store)), str(f.relative_to(store))] for t, f in staged]
+            jfinal = store / _JOURNAL
+            jtmp = _tmp_path(jfinal)
+            _write_bytes(jtmp, _json_text({"replace": journal}).encode("utf-8"))
+            os.replace(jtmp, jfinal)  # the commit point
+        except BaseException:
+            # not committed: remove everything staged; existing files were never touched
+            for tmp in [t for t, _ in staged] + ([jtmp] if jtmp is not None else []):
+                try:
+                    tmp.unlink()
+                except FileNotFoundError:
+                    pass
+            for d in reversed(created_dirs):
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass
+            raise
+        _fsync_dir(store)
+        try:
+            _roll_forward(store)
+        except Exception as exc:
+            raise StoreError(
+                f"{what}: the ingest was committed but moving its files into place failed ({exc}); "
+                f"run airq.store.recover({str(store)!r}) — any later load or ingest also completes it"
+            ) from exc
+        result.written = [f for _, f in journal]
+        result.seq = seq
+        return result
+
+
+def ingest(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = (), on_conflict: str = "report", progress: bool = False) -> IngestResult:
+    """Merge a canonical hourly table into the store (only the months it touches are rewritten).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical hourly table (``station``, ``time`` hour start Beijing time naive,
+        ``so2, no2, co, o3, pm10, pm25`` [µg/m³; co mg/m³], extra columns kept), one row per
+        station-hour — normally the clean table of :func:`airq.quality.check_hourly`.
+        Not modified.
+    store_dir : path-like, default ``"data/processed"``
+        Store folder (created if absent).
+    sources : iterable of path-like
+        Raw files the frame was read from; recorded in the manifest (path as given, size
+        [bytes], sha256). They must exist; they are only read.
+    on_conflict : {"report", "keep", "replace"}
+        What to do with stored station-hours whose values differ from the incoming ones
+        (module docstring). Conflicts are always returned and recorded.
+    progress : bool, default False
+        Show a tqdm progress bar over the months.
+
+    Returns
+    -------
+    IngestResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        Invalid frame (missing columns, bad times, non-numeric values, duplicate station-hours),
+        naming row, column and value. Nothing is written.
+    FileNotFoundError
+        A source file does not exist. Nothing is written.
+    StoreError
+        The store is locked by another ingest, or a partition / the manifest is unreadable.
+    """
+    return _ingest(_HOURLY, frame, store_dir, sources, on_conflict, progress, "ingest")
+
+
+def ingest_daily(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = (), on_conflict: str = "report", progress: bool = False) -> IngestResult:
+    """Merge station-daily values received as such into the store's ``daily`` table.
+
+    Same semantics as :func:`ingest`, with key (``station``, ``date``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical station-daily table: ``station``, ``date`` (datetime64 at midnight, natural
+        day), ``so2, no2, co, pm10, pm25`` (24-h means), ``o3_8h`` (daily max 8-h), ``o3_1h``
+        (daily max 1-h) [µg/m³; co mg/m³]; other columns (``n_<pollutant>`` counts,
+        ``source`` ...) kept.
+    store_dir, sources, on_conflict, progress
+        As for :func:`ingest`.
+
+    Returns
+    -------
+    IngestResult
+    """
+    return _ingest(_DAILY, frame, store_dir, sources, on_conflict, progress, "ingest_daily")
+
+
+# --------------------------------------------------------------------------------------------
+# load
+
+
+def _bound(value, name: str, what: str):
+    if value is None:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: {name}={value!r} is not a date or time") from None
+    if ts.tz is not None:
+        raise ValueError(f"{what}: {name}={value!r} is timezone-aware; give naive Beijing time")
+    return ts.as_unit("ns")
+
+
+def _empty_table(table: _Table) -> pd.DataFrame:
+    cols = {"station": pd.Series([], dtype="str"), table.key: pd.Series([], dtype="datetime64[ns]")}
+    cols.update({c: pd.Series([], dtype="float64") for c in table.values})
+    return pd.DataFrame(cols)
+
+
+def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
+    store = Path(store_dir)
+    if not store.is_dir():
+        raise FileNotFoundError(f"{what}: store folder {store} does not exist (create it with airq.store.ingest)")
+    if (store / _JOURNAL).exists():
+        owner = _lock_owner(store)
+        if owner is not None:
+            raise StoreError(f"{what}: an ingest (pid {owner[0]}) is committing into {store}; load again when it has finished")
+        recover(store)
+    t0, t1 = _bound(start, "start", what), _bound(end, "end", what)
+    if t0 is not None and t1 is not None and t1 <= t0:
+        raise ValueError(f"{what}: end {_label(t1)} is not after start {_label(t0)} (the period is [start, end))")
+    if stations is not None:
+        stations = [stations] if isinstance(stations, str) else [str(s) for s in stations]
+        if not stations:
+            return _empty_table(table)
+    wanted = []
+    for month in _stored_months(store, table):
+        m0 = pd.Timestamp(month + "-01")
+        m1 = (m0.to_period("M") + 1).to_timestamp()
+        if (t1 is None or m0 < t1) and (t0 is None or m1 > t0):
+            wanted.append(month)
+    parts = [_read_partition(store, _rel(table, m), table, m, stations) for m in wanted]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty_table(table)
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    keep = np.ones(len(out), dtype=bool)
+    if t0 is not None:
+        keep &= (out[table.key] >= t0).to_numpy()
+    if t1 is not None:
+        keep &= (out[table.key] < t1).to_numpy()
+    out = out.loc[keep]
+    out = _finish_dtypes(out, table)
+    return out.sort_values(["station", table.key], kind="stable").reset_index(drop=True)
+
+
+def load(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) -> pd.DataFrame:
+    """Read the hourly table back from the store (only the partitions needed).
+
+    Parameters
+    ----------
+    store_dir : path-like, default ``"data/processed"``
+    start, end : datetime-like, optional
+        Period ``[start, end)`` of ``time`` (hour start, Beijing time); ``end`` is
+        **exclusive**: ``start="2024-01-01", end="2024-02-01"`` is January 2024.
+    stations : iterable of str, optional
+        Station codes to read (default all).
+
+    Returns
+    -------
+    DataFrame
+        Canonical hourly table (``station`` str, ``time`` datetime64[ns], pollutants float64,
+        then the stored extra columns), sorted by station and time, ``RangeIndex``. Empty (with
+        these columns) when nothing matches.
+
+    Raises
+    ------
+    FileNotFoundError
+        The store folder does not exist.
+    StoreError
+        A partition is unreadable or holds rows outside its month; an ingest is committing.
+    """
+    return _load(_HOURLY, store_dir, start, end, stations, "load")
+
+
+def load_daily(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) -> pd.DataFrame:
+    """Read the station-daily table back from the store; ``[start, end)`` on ``date``.
+
+    See :func:`load`; returns ``station``, ``date`` (datetime64[ns]), ``so2, no2, co, pm10,
+    pm25, o3_8h, o3_1h`` (float64) and the stored extra columns.
+    """
+    return _load(_DAILY, store_dir, start, end, stations, "load_daily")
+
+
+# --------------------------------------------------------------------------------------------
+# verify
+
+
+def verify(store_dir=DEFAULT_STORE) -> pd.DataFrame:
+    """Check every partition against the manifest (size and sha256).
+
+    Returns
+    -------
+    DataFrame
+        ``file``, ``problem`` — one row per problem (``missing``, ``sha256 differs``,
+        ``not in manifest``, ``journal present``). Empty when the store is consistent.
+    """
+    store = Path(store_dir)
+    if not store.is_dir():
+        raise FileNotFoundError(f"verify: store folder {store} does not exist")
+    manifest = read_manifest(store)
+    problems = []
+    listed = manifest.get("partitions", {})
+    for rel, info in sorted(listed.items()):
+        p = store / rel
+        if not p.is_file():
+            problems.append((rel, "missing"))
+        elif p.stat().st_size != info.get("bytes") or _sha256_file(p) != info.get("sha256"):
+            problems.append((rel, "sha256 differs"))
+    for table in (_HOURLY, _DAILY):
+        for m in _stored_months(store, table):
+            rel = _rel(table, m)
+            if rel not in listed:
+                problems.append((rel, "not in manifest"))
+    if (store / _JOURNAL).exists():
+        problems.append((_JOURNAL, "journal present (interrupted commit; run recover)"))
+    return pd.DataFrame(problems, columns=["file", "problem"]).astype("str")
