@@ -2,8 +2,11 @@
 
 Commands
 --------
-``airq aqi``   AQI of one day or one hour from concentrations given as KEY=VALUE.
-``airq demo``  the demo job (see ``make demo``).
+``airq aqi``     AQI of one day or one hour from concentrations given as KEY=VALUE.
+``airq ingest``  raw monitoring files -> the processed store (checked, flagged, idempotent).
+``airq assess``  a plan's groups over a period: statistics, targets, remaining allowances.
+``airq whatif``  remaining allowances of one group as of a date, and year-end values under assumptions.
+``airq demo``    the demo job (see ``make demo``).
 
 Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status
 (2 for usage errors, 1 for data errors).
@@ -116,6 +119,259 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jsonable(value):
+    """Plain JSON values from numpy/pandas/Fraction/Decimal scalars (floats unrounded)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    import numpy as np
+
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating, Fraction)):
+        f = float(value)
+        return None if math.isnan(f) else f
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _load_plan(path: str):
+    from .config import ConfigError, load_plan
+
+    try:
+        return load_plan(path)
+    except (ConfigError, FileNotFoundError, OSError) as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingestion import ingest_files
+    from .io import ReadError
+
+    known = None
+    if args.config:
+        known = list(_load_plan(args.config).stations)
+    try:
+        report = ingest_files(
+            args.format,
+            args.sources,
+            args.store,
+            hour_label=args.hour_label,
+            known_stations=known,
+            on_conflict=args.on_conflict,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+    except (ReadError, ValueError, FileNotFoundError) as exc:
+        raise CLIError(str(exc)) from None
+    print(report.summary())
+    print(f"store: {args.store}")
+    return 0
+
+
+_STAT_KEYS = ("valid_days", "good_days", "good_day_ratio", "heavy_days", "heavy_day_ratio", "exceed_days",
+              "pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "composite_index",
+              "composite_primary", "calendar_days", "sufficient", "rules")
+
+
+def _target_json(table) -> dict:
+    out = {}
+    for key, row in table.iterrows():
+        out[key] = {
+            "target": _jsonable(row["target"]),
+            "current": _jsonable(row["current"]),
+            "current_published": _jsonable(row["current_published"]),
+            "met_so_far": _jsonable(row["met_so_far"]),
+            "remaining": _jsonable(row["remaining"]),
+            "remaining_unit": row["remaining_unit"],
+            "status": row["status"],
+        }
+    return out
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from .assessment import assess
+
+    plan = _load_plan(args.config)
+    groups = None
+    if args.group:
+        unknown = [g for g in args.group if g not in plan.groups]
+        if unknown:
+            raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
+        groups = args.group
+    try:
+        res = assess(plan, args.store, args.period, groups=groups, rules=args.rules)
+    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
+        raise CLIError(str(exc)) from None
+    stats = res.stats.set_index("group")
+    pub = res.published.set_index("group")
+    prev = res.previous.set_index("group")
+    if args.json:
+        payload = {}
+        for g in stats.index:
+            row = {k: _jsonable(stats.loc[g, k]) for k in _STAT_KEYS if k in stats.columns}
+            row["start"] = res.start.strftime("%Y-%m-%d")
+            row["end"] = res.end.strftime("%Y-%m-%d")
+            row["published"] = {k: _jsonable(pub.loc[g, k]) for k in ("good_day_ratio", "heavy_day_ratio", "pm25_mean", "composite_index") if k in pub.columns}
+            row["previous_year"] = {k: _jsonable(prev.loc[g, k]) for k in ("valid_days", "good_days", "good_day_ratio", "heavy_days", "pm25_mean") if g in prev.index}
+            if g in res.targets:
+                row["targets"] = _target_json(res.targets[g])
+            payload[g] = row
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
+    print(f"{plan.name}: {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}  (rules: {', '.join(sorted(set(stats['rules'])))})")
+    print(_assessment_table(stats, pub, prev))
+    for g in stats.index:
+        if g in res.targets:
+            print(f"\n{g} — targets as of the last day with data")
+            print(_targets_table(res.targets[g]))
+        elif int(stats.loc[g, "valid_days"]) == 0:
+            print(f"\n{g} — no valid day in the period: nothing to judge (check the station codes and the store)")
+    return 0
+
+
+def _assessment_table(stats, pub, prev) -> str:
+    rows = []
+    for g in stats.index:
+        rows.append(
+            {
+                "group": g,
+                "valid days": int(stats.loc[g, "valid_days"]),
+                "good": int(stats.loc[g, "good_days"]),
+                "good %": pub.loc[g, "good_day_ratio"],
+                "heavy": int(stats.loc[g, "heavy_days"]),
+                "heavy %": pub.loc[g, "heavy_day_ratio"],
+                "PM2.5": pub.loc[g, "pm25_mean"],
+                "PM2.5 last yr": ("—" if g not in prev.index or pd.isna(prev.loc[g, "pm25_mean"]) else f"{prev.loc[g, 'pm25_mean']:.1f}"),
+                "composite": pub.loc[g, "composite_index"],
+            }
+        )
+    return pd.DataFrame(rows).to_string(index=False, na_rep="—")
+
+
+def _targets_table(table) -> str:
+    show = pd.DataFrame(
+        {
+            "target": table["target"].astype(str),
+            "now": table["current_published"].astype(str),
+            "met so far": table["met_so_far"],
+            "remaining": table["remaining"].astype(str) + " " + table["remaining_unit"].astype(str),
+            "status": table["status"],
+        },
+        index=table.index,
+    )
+    return show.to_string()
+
+
+_ASSUME_KEYS = {
+    "pm25": "remaining_pm25_mean",
+    "remaining_pm25_mean": "remaining_pm25_mean",
+    "nongood": "extra_nongood_days",
+    "extra_nongood_days": "extra_nongood_days",
+    "heavy": "extra_heavy_days",
+    "extra_heavy_days": "extra_heavy_days",
+    "dust": "dust_days",
+    "dust_days": "dust_days",
+    "valid_days": "remaining_valid_days",
+    "remaining_valid_days": "remaining_valid_days",
+}
+_TARGET_KEYS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
+                "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days"}
+
+
+def _key_values(words, table: dict, what: str) -> dict:
+    from decimal import Decimal, InvalidOperation
+
+    out = {}
+    for word in words or []:
+        key, sep, raw = word.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in table:
+            raise CLIError(f"--{what} {word!r}: expected KEY=VALUE with KEY in {', '.join(sorted(table))}")
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            raise CLIError(f"--{what} {word!r}: {raw!r} is not a number") from None
+        if not value.is_finite() or value < 0:
+            raise CLIError(f"--{what} {word!r}: must be a finite number >= 0")
+        name = table[key]
+        if name.endswith("_days"):
+            if value != value.to_integral_value():
+                raise CLIError(f"--{what} {word!r}: a number of days must be whole")
+            value = int(value)
+        out[name] = value
+    return out
+
+
+def _cmd_whatif(args: argparse.Namespace) -> int:
+    from .assessment import whatif_for_group
+
+    plan = _load_plan(args.config)
+    targets = _key_values(args.target, _TARGET_KEYS, "target")
+    assume = _key_values(args.assume, _ASSUME_KEYS, "assume")
+    try:
+        as_of = pd.Timestamp(args.as_of)
+    except ValueError:
+        raise CLIError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        pos, table, result = whatif_for_group(plan, args.store, args.group, as_of, targets=targets, assume=assume)
+    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
+        raise CLIError(str(exc)) from None
+    rem = table["remaining"]
+    payload = {
+        "group": args.group,
+        "as_of": as_of.strftime("%Y-%m-%d"),
+        "position": {k: _jsonable(v) for k, v in pos.items() if k != "o3_8h"},
+        "remaining_nongood_days": _jsonable(rem.get("good_day_ratio")) if "good_day_ratio" in rem else None,
+        "remaining_heavy_days": _jsonable(rem.get("heavy_day_ratio")) if "heavy_day_ratio" in rem else None,
+        "pm25_ceiling_remaining": _jsonable(rem.get("pm25_mean")) if "pm25_mean" in rem else None,
+        "targets": _target_json(table),
+    }
+    if "pm25_mean" in table.index:
+        c = table.loc["pm25_mean", "detail"]
+        payload["pm25_ceiling_exact"] = _jsonable(c.ceiling)
+        payload["pm25_effective_threshold"] = _jsonable(c.effective_threshold)
+        payload["pm25_ceiling_inclusive"] = bool(c.ceiling_inclusive)
+    if result is not None:
+        payload["assumptions"] = {k: _jsonable(v) for k, v in assume.items()}
+        payload["year_end"] = {
+            "valid_days": result.valid_days,
+            "good_days": result.good_days,
+            "heavy_days": result.heavy_days,
+            "good_day_ratio": _jsonable(result.good_day_ratio),
+            "good_day_ratio_published": _jsonable(result.good_day_ratio_published),
+            "heavy_day_ratio": _jsonable(result.heavy_day_ratio),
+            "heavy_day_ratio_published": _jsonable(result.heavy_day_ratio_published),
+            "pm25_mean": _jsonable(result.pm25_mean),
+            "pm25_mean_published": _jsonable(result.pm25_mean_published),
+            "met": {k: bool(v) for k, v in result.met.items()},
+        }
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
+    p = payload["position"]
+    print(f"{args.group} as of {payload['as_of']}: {p['valid_days']} valid days, {p['good_days']} good, "
+          f"{p['heavy_days']} heavy, PM2.5 mean {p['pm25_mean'] if p['pm25_mean'] is None else round(p['pm25_mean'], 2)}")
+    print(_targets_table(table))
+    if "pm25_ceiling_exact" in payload and payload["pm25_ceiling_exact"] is not None:
+        rel = "<=" if payload["pm25_ceiling_inclusive"] else "<"
+        print(f"PM2.5 of the remaining days must average {rel} {payload['pm25_ceiling_exact']:.3f} µg/m³ "
+              f"(effective annual threshold {payload['pm25_effective_threshold']:g} given the reporting precision)")
+    if result is not None:
+        y = payload["year_end"]
+        print(f"year end under the assumptions {payload['assumptions']}: good {y['good_day_ratio_published']} %, "
+              f"heavy {y['heavy_day_ratio_published']} %, PM2.5 {y['pm25_mean_published']} µg/m³; met: {y['met']}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo_job import run_demo
 
@@ -143,8 +399,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("values", nargs="+", metavar="KEY=VALUE")
     p.set_defaults(func=_cmd_aqi)
 
+    p = sub.add_parser("ingest", help="raw files -> processed store", description="Read raw monitoring files, flag bad values "
+                       "(kept, set missing, with a reason), and add them to the processed store (Parquet, one partition per month).")
+    p.add_argument("--format", required=True, choices=["cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily"])
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="files, folders or glob patterns")
+    p.add_argument("--store", required=True, help="store folder (e.g. data/processed)")
+    p.add_argument("--hour-label", choices=["end", "start"], default="end", help="hour stamps mark the end (Chinese convention, default) or the start of the hour")
+    p.add_argument("--config", help="plan TOML: rows of stations it does not define are flagged unknown_station and kept out")
+    p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help="values that differ from stored ones (default: report, keep stored)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("assess", help="statistics and targets of a plan's groups over a period")
+    p.add_argument("--config", required=True, help="plan TOML (config/guigang_2023.toml)")
+    p.add_argument("--store", required=True, help="store folder")
+    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
+    p.add_argument("--group", action="append", help="only this group (repeatable)")
+    p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the AQI rule set (default: the one in force each day)")
+    p.add_argument("--json", action="store_true", help="print one JSON object keyed by group")
+    p.set_defaults(func=_cmd_assess)
+
+    p = sub.add_parser("whatif", help="remaining allowances of a group and year-end values under assumptions")
+    p.add_argument("--config", required=True)
+    p.add_argument("--store", required=True)
+    p.add_argument("--group", required=True)
+    p.add_argument("--as-of", required=True, help="last day counted (YYYY-MM-DD)")
+    p.add_argument("--target", action="append", metavar="KEY=VALUE", help="override a target: pm25=, good_day_ratio=, heavy_day_ratio=, o3_p90=, good_days=")
+    p.add_argument("--assume", action="append", metavar="KEY=VALUE", help="for the rest of the year: pm25= (mean), nongood= (days), heavy= (days), dust= (days), valid_days=")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_whatif)
+
     p = sub.add_parser("demo", help="run the demo job on synthetic data")
     p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
+    p.add_argument("--raw", default="data/raw/demo", help="where the synthetic raw files go (default: data/raw/demo)")
+    p.add_argument("--store", default="data/processed/demo", help="store folder (default: data/processed/demo)")
     p.set_defaults(func=_cmd_demo)
     return parser
 

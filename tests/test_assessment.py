@@ -1,0 +1,121 @@
+"""End to end on synthetic data (no ../shared needed): ingest -> assess -> whatif, and the demo job."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from airq.demo import write_demo
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = str(ROOT / "config" / "guigang_2023.toml")
+
+
+def run(*argv, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "airq.cli", *argv], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    base = tmp_path_factory.mktemp("e2e")
+    write_demo(base / "raw", start="2024-11-01", end="2025-03-31", stations=["2506A", "2507A", "2508A", "3405A", "GP01A"])
+    proc = run("ingest", "--format", "tidy", str(base / "raw"), "--store", str(base / "store"), "--config", CONFIG, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    return base
+
+
+def test_reingest_changes_nothing(small_store):
+    manifest = (small_store / "store" / "manifest.json").read_bytes()
+    proc = run("ingest", "--format", "tidy", str(small_store / "raw"), "--store", str(small_store / "store"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "0 rows added" in proc.stdout and "0 file(s) written" in proc.stdout
+    assert (small_store / "store" / "manifest.json").read_bytes() == manifest
+
+
+def test_assess_json_shape_and_consistency(small_store):
+    proc = run("assess", "--config", CONFIG, "--store", str(small_store / "store"), "--period", "2025-01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
+    for g, row in out.items():
+        for key in ("valid_days", "good_days", "good_day_ratio", "heavy_days", "heavy_day_ratio", "pm25_mean", "composite_index", "rules"):
+            assert key in row, (g, key)
+    gb = out["港北区"]
+    assert 0 < gb["valid_days"] <= 31
+    assert gb["good_day_ratio"] == pytest.approx(100 * gb["good_days"] / gb["valid_days"])
+    assert out["平南县"]["valid_days"] == 0  # PN01A was not generated for this store
+    # a one-station county equals its station: 港南区 = 2506A
+    st = run("assess", "--config", CONFIG, "--store", str(small_store / "store"), "--period", "2025-01", "--group", "港南区", "--json")
+    assert json.loads(st.stdout)["港南区"] == out["港南区"]
+
+
+def test_assess_period_forms_and_errors(small_store):
+    store = str(small_store / "store")
+    for period in ("2025", "2025-Q1", "2024-12-15/2025-01-15"):
+        proc = run("assess", "--config", CONFIG, "--store", store, "--period", period, "--json", "--group", "全市")
+        assert proc.returncode == 0, (period, proc.stderr)
+    bad = run("assess", "--config", CONFIG, "--store", store, "--period", "2025-13")
+    assert bad.returncode == 1 and "airq: error:" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run("assess", "--config", CONFIG, "--store", store, "--period", "2025", "--group", "港东区")
+    assert bad.returncode == 1 and "unknown group '港东区'" in bad.stderr
+
+
+def test_whatif_targets_and_assumptions(small_store):
+    store = str(small_store / "store")
+    base = ["whatif", "--config", CONFIG, "--store", store, "--group", "全市", "--as-of", "2025-03-31", "--json"]
+    proc = run(*base, "--target", "pm25=57", "--target", "good_day_ratio=90", "--target", "heavy_day_ratio=1")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    pos = out["position"]
+    n = pos["valid_days"] + 275  # 2025: 275 days after 31 March
+    # good-day ratio 90 % at one decimal: smallest G with round(G/N*100, 1) >= 90.0
+    g_min = next(g for g in range(n + 1) if round(1000 * g / n) >= 900)  # no ties possible at these N
+    assert out["remaining_nongood_days"] == n - g_min - (pos["valid_days"] - pos["good_days"])
+    assert out["remaining_heavy_days"] == (n // 100) - pos["heavy_days"]  # floor(1 % of N)
+    # PM2.5 target 57 with one-decimal reporting: T_eff = 57.05
+    d = pos["pm25_valid_days"]
+    want = (57.05 * (d + 275) - pos["pm25_mean"] * d) / 275
+    assert out["pm25_ceiling_exact"] == pytest.approx(want, rel=1e-9)
+    # assumptions: the rest of the year at 20 µg/m³, 10 more non-good days, 1 of them heavy
+    proc = run(*base, "--assume", "pm25=20", "--assume", "nongood=10", "--assume", "heavy=1")
+    assert proc.returncode == 0, proc.stderr
+    y = json.loads(proc.stdout)["year_end"]
+    assert y["valid_days"] == n
+    assert y["good_days"] == pos["good_days"] + 275 - 10
+    assert y["heavy_days"] == pos["heavy_days"] + 1
+    assert y["pm25_mean"] == pytest.approx((pos["pm25_mean"] * d + 20 * 275) / (d + 275), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--assume", "pm25=abc"], "is not a number"),
+        (["--assume", "wind=3"], "expected KEY=VALUE"),
+        (["--assume", "nongood=2.5"], "must be whole"),
+        (["--target", "pm25=-3"], ">= 0"),
+        (["--assume", "nongood=2", "--assume", "heavy=3"], "extra_heavy_days"),
+    ],
+)
+def test_whatif_bad_input_is_one_line(small_store, extra, fragment):
+    proc = run("whatif", "--config", CONFIG, "--store", str(small_store / "store"), "--group", "全市", "--as-of", "2025-03-31", *extra)
+    assert proc.returncode == 1
+    assert fragment in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_demo_job_runs_and_writes_reports(tmp_path):
+    proc = run("demo", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"), "--store", str(tmp_path / "store"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "SYNTHETIC" in proc.stdout and "done:" in proc.stdout
+    js = sorted((tmp_path / "reports").glob("assessment_*.json"))
+    assert len(js) == 1
+    payload = json.loads(js[0].read_text(encoding="utf-8"))
+    assert payload["synthetic"] is True and set(payload["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
+    first = js[0].read_bytes()
+    # deterministic: a second run gives byte-identical reports
+    proc = run("demo", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"), "--store", str(tmp_path / "store"), cwd=tmp_path)
+    assert proc.returncode == 0 and js[0].read_bytes() == first
+    assert "0 rows added" in proc.stdout
