@@ -161,7 +161,8 @@ def _wrap_int(values: np.ndarray, like):
     values = np.asarray(values)
     if values.ndim == 1:
         return pd.array(values, dtype="Int64")
-    return np.ma.masked_invalid(values).astype(np.int64)
+    missing = np.isnan(values)
+    return np.ma.masked_array(np.where(missing, 0, values).astype(np.int64), mask=missing)
 
 
 # --------------------------------------------------------------------------- public: iaqi

@@ -6,6 +6,7 @@ Commands
 ``airq ingest``  raw monitoring files -> the processed store (checked, flagged, idempotent).
 ``airq assess``  a plan's groups over a period: statistics, targets, remaining allowances.
 ``airq whatif``  remaining allowances of one group as of a date, and year-end values under assumptions.
+``airq quality`` per-station completeness and flagged values by month, from the store.
 ``airq demo``    the demo job (see ``make demo``).
 
 Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status
@@ -372,6 +373,33 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_quality(args: argparse.Namespace) -> int:
+    from . import store
+    from .ingestion import load_flags
+    from .quality import quality_summary
+    from .stats import parse_period
+
+    try:
+        start, end = parse_period(args.period)
+        stop = end + pd.Timedelta(days=1)
+        hourly = store.load(args.store, start=start, end=stop, stations=args.station)
+        summary = quality_summary(hourly, load_flags(args.store), start=start, end=stop, stations=args.station)
+    except (ValueError, FileNotFoundError) as exc:
+        raise CLIError(str(exc)) from None
+    if args.csv:
+        sys.stdout.write(summary.to_csv(index=False, lineterminator="\n"))
+        return 0
+    show = summary[["station", "month", "expected_hours", "absent_hours"]].copy()
+    for p in ("pm25", "pm10", "o3", "no2", "so2", "co"):
+        show[f"{p} %"] = summary[f"complete_{p}"].round(1)
+    flags = summary[[c for c in summary.columns if c.startswith("flag_")]]
+    show["flagged"] = flags.sum(axis=1)
+    print(show.to_string(index=False))
+    totals = flags.sum()
+    print("flagged values by reason: " + (", ".join(f"{k[5:]} {int(v)}" for k, v in totals.items() if v) or "none"))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo_job import run_demo
 
@@ -429,6 +457,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_whatif)
 
+    p = sub.add_parser("quality", help="per-station completeness and flagged values by month")
+    p.add_argument("--store", required=True)
+    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
+    p.add_argument("--station", action="append", help="only this station (repeatable)")
+    p.add_argument("--csv", action="store_true", help="the full table as CSV")
+    p.set_defaults(func=_cmd_quality)
+
     p = sub.add_parser("demo", help="run the demo job on synthetic data")
     p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
     p.add_argument("--raw", default="data/raw/demo", help="where the synthetic raw files go (default: data/raw/demo)")
@@ -445,6 +480,11 @@ def main(argv: list[str] | None = None) -> int:
     except CLIError as exc:
         print(f"airq: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `airq quality ... | head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

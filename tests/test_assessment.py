@@ -119,3 +119,15 @@ def test_demo_job_runs_and_writes_reports(tmp_path):
     proc = run("demo", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"), "--store", str(tmp_path / "store"), cwd=tmp_path)
     assert proc.returncode == 0 and js[0].read_bytes() == first
     assert "0 rows added" in proc.stdout
+
+
+def test_quality_summary_command(small_store):
+    proc = run("quality", "--store", str(small_store / "store"), "--period", "2025-01", "--csv")
+    assert proc.returncode == 0, proc.stderr
+    import io
+
+    table = pd.read_csv(io.StringIO(proc.stdout), dtype={"station": str})
+    assert set(table.station) == {"2506A", "2507A", "2508A", "3405A", "GP01A"}
+    assert (table.expected_hours == 31 * 24).all()
+    assert (table.present_hours + table.absent_hours == table.expected_hours).all()
+    assert ((table.complete_pm25 >= 0) & (table.complete_pm25 <= 100)).all()
