@@ -2,9 +2,11 @@
 
 Data flow (one way; a module knows only the stages before it)::
 
-    readers -> hourly grid (airq.hourly; Beijing time, hour-start stamps, airq.timeconv)
-            -> station daily values with validity counts (airq.hourly.station_daily)
-            -> AQI (airq.aqi) -> period statistics -> targets, forecasts -> reports
+    airq.io (readers) -> airq.quality -> airq.store
+      -> airq.hourly (dense station x hour grid; Beijing time, hour-start stamps, airq.timeconv)
+      -> station daily values with validity counts (airq.hourly.station_daily)
+      -> airq.groups (county/city days) -> airq.aqi -> airq.stats (period statistics)
+      -> airq.targets (targets, allowances, what-if) -> airq.assessment, airq.cli (reports)
 
 Rule sets (HJ 633—2012 / HJ 633—2026, GB 3095—2012 / GB 3095—2026) are versioned data picked
 by date (airq.rules).
