@@ -256,6 +256,8 @@ def aqi_category(aqi, rules="HJ633-2026") -> pd.DataFrame:
     """
     rs = get_rules(rules)
     a = np.asarray(pd.array(aqi, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    if (a < 0).any():
+        raise ValueError(f"AQI cannot be negative: {a[a < 0][0]:g}")
     ok = ~np.isnan(a)
     pos = np.clip(np.searchsorted(np.asarray(rs.category_upper), a[ok], side="left"), 0, len(rs.category_upper) - 1)
     level = np.full(a.shape, np.nan)
@@ -505,6 +507,12 @@ def realtime_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", 
     O3 values on their 1-hour tables and of the 1-hour PM10 and PM2.5 values on the daily (24-h)
     PM breakpoints of the rule set in force; 8-h O3 and 24-h moving PM do not enter
     (standards.md §1.5: reproduces every published hourly AQI checked; §5 item 3).
+
+    With a pollutant missing, the default (``on_missing="rules"``: HJ 633—2012 strict) gives no
+    AQI. CNEMC's own practice is not consistent here: in the national file of 2025-12-01 09:00
+    it publishes an AQI from the available pollutants for 49 station-hours with one pollutant
+    missing (``on_missing="available"`` reproduces them), yet leaves 23 such hours unpublished,
+    as it does for a Guigang hour of 2023-03-28 without PM2.5.
 
     References
     ----------
