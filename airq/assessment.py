@@ -22,10 +22,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import store as _store

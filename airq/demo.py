@@ -47,12 +47,12 @@ True
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .util import atomic_write_bytes
 
 __all__ = [
     "DEMO_STATIONS",
@@ -739,24 +739,6 @@ Stations:
 """
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same directory and os.replace."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _tidy_csv(frame: pd.DataFrame) -> bytes:
     """Tidy CSV bytes of canonical hourly rows, ``time`` written as the hour-ending label."""
     labels = np.datetime_as_string(frame["time"].to_numpy() + np.timedelta64(1, "h"), unit="m")
@@ -811,7 +793,7 @@ def write_demo(directory, **kw) -> list[Path]:
     paths = []
     for mth in np.unique(month):  # one file per month (a handful of files, not rows)
         path = directory / f"demo_{mth}.csv"
-        _atomic_write(path, _tidy_csv(frame[month == mth]))
+        atomic_write_bytes(path, _tidy_csv(frame[month == mth]))
         paths.append(path)
     present = set(frame["station"])
     lines = "\n".join(
@@ -824,6 +806,6 @@ def write_demo(directory, **kw) -> list[Path]:
     attrs = frame.attrs
     readme = _README.format(seed=attrs["seed"], start=attrs["start"], end=attrs["end"], stations=lines)
     path = directory / "README.txt"
-    _atomic_write(path, readme.encode("utf-8"))
+    atomic_write_bytes(path, readme.encode("utf-8"))
     paths.append(path)
     return paths

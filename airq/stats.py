@@ -37,7 +37,6 @@ References
 from __future__ import annotations
 
 import calendar
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from fractions import Fraction

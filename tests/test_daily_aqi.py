@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import airq
 from airq import aqi_category, daily_aqi
 
 

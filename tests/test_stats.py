@@ -219,6 +219,7 @@ def test_rounding_only_at_the_end():
     pm10 = F(31 * 404 + 28 * 407, 59 * 10)  # 2392/59 = 40.542...
     pm25 = F(31 * 3004 + 28 * 3009, 59 * 100)  # 1773.76/59 = 30.0637...
     assert s.iloc[0].pm10_mean == pytest.approx(float(pm10), rel=1e-12)
+    assert s.iloc[0].pm25_mean == pytest.approx(float(pm25), rel=1e-12)
     pub = publish(s).iloc[0]
     assert pub.pm10_mean == 41.0 and pub.pm25_mean == 30.1
     # Rounding the monthly figures first gives 40 and 41 (PM10), 30.0 and 30.1 (PM2.5); their
