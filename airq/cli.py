@@ -7,6 +7,7 @@ Commands
 ``airq assess``  a plan's groups over a period: statistics, targets, remaining allowances.
 ``airq whatif``  remaining allowances of one group as of a date, and year-end values under assumptions.
 ``airq quality`` per-station completeness and flagged values by month, from the store.
+``airq rulechange`` a period under both AQI rule sets side by side, with the days that change category.
 ``airq demo``    the demo job (see ``make demo``).
 
 Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status
@@ -215,10 +216,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     stats = res.stats.set_index("group")
     pub = res.published.set_index("group")
     prev = res.previous.set_index("group")
+    ranks = _ranks(res.stats, plan)
     if args.json:
         payload = {}
         for g in stats.index:
             row = {k: _jsonable(stats.loc[g, k]) for k in _STAT_KEYS if k in stats.columns}
+            row["rank_composite_index"] = ranks.get(g)
             row["start"] = res.start.strftime("%Y-%m-%d")
             row["end"] = res.end.strftime("%Y-%m-%d")
             row["published"] = {k: _jsonable(pub.loc[g, k]) for k in ("good_day_ratio", "heavy_day_ratio", "pm25_mean", "composite_index") if k in pub.columns}
@@ -229,7 +232,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
         return 0
     print(f"{plan.name}: {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}  (rules: {', '.join(sorted(set(stats['rules'])))})")
-    print(_assessment_table(stats, pub, prev))
+    print(_assessment_table(stats, pub, prev, plan))
     for g in stats.index:
         if g in res.targets:
             print(f"\n{g} — targets as of the last day with data")
@@ -239,7 +242,19 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-def _assessment_table(stats, pub, prev) -> str:
+def _ranks(stats_frame, plan=None) -> dict:
+    """Group -> rank by composite index among the plan's county groups (ascending, ties share a
+    rank; standards.md §2.8). The city and single-station groups are not ranked."""
+    from .stats import rank
+
+    if plan is not None:
+        stats_frame = stats_frame[[plan.groups[g].kind == "county" for g in stats_frame["group"]]]
+    ranked = rank(stats_frame, "composite_index")
+    return {g: (None if pd.isna(r) else int(r)) for g, r in zip(ranked["group"], ranked["rank"])}
+
+
+def _assessment_table(stats, pub, prev, plan=None) -> str:
+    ranks = _ranks(stats.reset_index(), plan)
     rows = []
     for g in stats.index:
         rows.append(
@@ -253,6 +268,7 @@ def _assessment_table(stats, pub, prev) -> str:
                 "PM2.5": pub.loc[g, "pm25_mean"],
                 "PM2.5 last yr": ("—" if g not in prev.index or pd.isna(prev.loc[g, "pm25_mean"]) else f"{prev.loc[g, 'pm25_mean']:.1f}"),
                 "composite": pub.loc[g, "composite_index"],
+                "rank": ranks.get(g, "—"),
             }
         )
     return pd.DataFrame(rows).to_string(index=False, na_rep="—")
@@ -400,6 +416,46 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_rulechange(args: argparse.Namespace) -> int:
+    from .assessment import group_days, station_days
+    from .stats import parse_period, rule_change_comparison
+
+    plan = _load_plan(args.config)
+    names = args.group or list(plan.groups)
+    unknown = [g for g in names if g not in plan.groups]
+    if unknown:
+        raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
+    try:
+        start, end = parse_period(args.period)
+        stations = sorted({s for g in names for s in plan.group_stations(g)})
+        days = group_days(plan, station_days(args.store, start, end, stations), groups=names)
+        cmp = rule_change_comparison(days, start=start, end=end)
+    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
+        raise CLIError(str(exc)) from None
+    side = cmp.side_by_side
+    cols = ["group", "valid_days_2012", "valid_days_2026", "good_days_2012", "good_days_2026",
+            "good_day_ratio_2012", "good_day_ratio_2026", "heavy_days_2012", "heavy_days_2026"]
+    changed = cmp.changed_days
+    if args.json:
+        payload = {
+            "start": f"{start:%Y-%m-%d}",
+            "end": f"{end:%Y-%m-%d}",
+            "groups": {r["group"]: {k: _jsonable(v) for k, v in r.items() if k != "group"} for r in side.to_dict("records")},
+            "changed_days": [{k: _jsonable(v) for k, v in r.items()} for r in changed.to_dict("records")],
+        }
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
+    print(f"{start:%Y-%m-%d} .. {end:%Y-%m-%d} judged under HJ 633—2012 and under HJ 633—2026")
+    print(side[[c for c in cols if c in side.columns]].round(1).to_string(index=False))
+    print(f"\n{len(changed)} group-day(s) change category:")
+    if len(changed):
+        show = changed.copy()
+        show["date"] = pd.to_datetime(show["date"]).dt.strftime("%Y-%m-%d")
+        print(show[["group", "date", "aqi_2012", "category_2012", "primary_2012", "aqi_2026", "category_2026", "primary_2026"]]
+              .to_string(index=False, na_rep="—"))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo_job import run_demo
 
@@ -456,6 +512,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--assume", action="append", metavar="KEY=VALUE", help="for the rest of the year: pm25= (mean), nongood= (days), heavy= (days), dust= (days), valid_days=")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_whatif)
+
+    p = sub.add_parser("rulechange", help="a period under both AQI rule sets, and the days that change category")
+    p.add_argument("--config", required=True)
+    p.add_argument("--store", required=True)
+    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
+    p.add_argument("--group", action="append", help="only this group (repeatable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_rulechange)
 
     p = sub.add_parser("quality", help="per-station completeness and flagged values by month")
     p.add_argument("--store", required=True)

@@ -57,7 +57,7 @@ def run_demo(args: argparse.Namespace) -> int:
     prev = res.previous.set_index("group")
     print()
     print(f"{plan.name} (targets reused for {end.year}; SYNTHETIC data) — {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}")
-    print(_assessment_table(stats, pub, prev))
+    print(_assessment_table(stats, pub, prev, plan))
     for g, table in res.targets.items():
         print(f"\n{g} — as of {res.end:%Y-%m-%d}")
         print(_targets_table(table))

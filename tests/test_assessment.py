@@ -49,7 +49,9 @@ def test_assess_json_shape_and_consistency(small_store):
     assert out["平南县"]["valid_days"] == 0  # PN01A was not generated for this store
     # a one-station county equals its station: 港南区 = 2506A
     st = run("assess", "--config", CONFIG, "--store", str(small_store / "store"), "--period", "2025-01", "--group", "港南区", "--json")
-    assert json.loads(st.stdout)["港南区"] == out["港南区"]
+    alone = json.loads(st.stdout)["港南区"]
+    alone.pop("rank_composite_index"), out["港南区"].pop("rank_composite_index")  # ranks depend on who is ranked
+    assert alone == out["港南区"]
 
 
 def test_assess_period_forms_and_errors(small_store):
@@ -131,3 +133,26 @@ def test_quality_summary_command(small_store):
     assert (table.expected_hours == 31 * 24).all()
     assert (table.present_hours + table.absent_hours == table.expected_hours).all()
     assert ((table.complete_pm25 >= 0) & (table.complete_pm25 <= 100)).all()
+
+
+def test_rank_in_assess_and_rulechange(small_store):
+    store = str(small_store / "store")
+    out = json.loads(run("assess", "--config", CONFIG, "--store", store, "--period", "2025-Q1", "--json").stdout)
+    with_data = {g: r for g, r in out.items() if r["valid_days"] > 0 and g != "全市"}  # counties only
+    assert out["全市"]["rank_composite_index"] is None
+    order = sorted(with_data, key=lambda g: round(with_data[g]["composite_index"], 2))
+    ranks = [with_data[g]["rank_composite_index"] for g in order]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
+    assert out["平南县"]["rank_composite_index"] is None
+    proc = run("rulechange", "--config", CONFIG, "--store", store, "--period", "2025-Q1", "--group", "全市", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rc = json.loads(proc.stdout)
+    g = rc["groups"]["全市"]
+    # the 2026 PM breakpoints are lower: never more good days under 2026 than under 2012, except
+    # through O3-1h days (the 2012 daily AQI has O3 1-h; none is above 200 in Q1)
+    changed = rc["changed_days"]
+    assert g["good_days_2012"] - g["good_days_2026"] == sum(
+        (d["aqi_2012"] or 999) <= 100 < (d["aqi_2026"] or 999) for d in changed) - sum(
+        (d["aqi_2026"] or 999) <= 100 < (d["aqi_2012"] or 999) for d in changed)
+    for d in changed:
+        assert d["category_2012"] != d["category_2026"]
