@@ -233,6 +233,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         return 0
     print(f"{plan.name}: {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}  (rules: {', '.join(sorted(set(stats['rules'])))})")
     print(_assessment_table(stats, pub, prev, plan))
+    from .stats import same_period_last_year
+    from .units import crosses_reference_state_change
+
+    if crosses_reference_state_change((res.start, res.end), same_period_last_year(res.start, res.end)):
+        print("note: the comparison with last year crosses 2018-09-01, when gases (SO2, NO2, CO, O3) moved to the "
+              "298.15 K reference state (about -8.4 %); convert with airq.units.to_reference_state before comparing gases")
     for g in stats.index:
         if g in res.targets:
             print(f"\n{g} — targets as of the last day with data")
