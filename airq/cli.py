@@ -171,6 +171,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             known_stations=known,
             on_conflict=args.on_conflict,
             progress=not args.quiet and sys.stderr.isatty(),
+            strict=args.strict,
         )
     except (ReadError, ValueError, FileNotFoundError) as exc:
         raise CLIError(str(exc)) from None
@@ -497,6 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hour-label", choices=["end", "start"], default="end", help="hour stamps mark the end (Chinese convention, default) or the start of the hour")
     p.add_argument("--config", help="plan TOML: rows of stations it does not define are flagged unknown_station and kept out")
     p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help="values that differ from stored ones (default: report, keep stored)")
+    p.add_argument("--strict", action="store_true", help="fail on the first unparseable value instead of flagging it as missing")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_ingest)
 

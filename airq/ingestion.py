@@ -67,6 +67,11 @@ class IngestReport:
             "flagged values (set missing, kept with a reason): "
             + (", ".join(f"{k} {v}" for k, v in sorted(by_reason.items())) if by_reason else "none"),
         ]
+        unparsed = self.flags[self.flags["detail"].astype(str).str.contains(" line ", regex=False)] if len(self.flags) else self.flags
+        for row in unparsed.head(5).itertuples():
+            lines.append(f"  {row.detail}: {row.reason} ({row.value!r}) -> missing")
+        if len(unparsed) > 5:
+            lines.append(f"  ... {len(unparsed) - 5} more unparseable values (all kept in the store's quality/ folder)")
         if len(self.result.conflicts):
             lines.append("conflicts were NOT written over the stored values; see the store's conflicts/ folder")
         return "\n".join(lines)
@@ -106,6 +111,7 @@ def ingest_files(
     on_conflict: str = "report",
     progress: bool = False,
     fix_co_units: bool = False,
+    strict: bool = False,
 ) -> IngestReport:
     """Read raw files of format ``fmt``, check them and add them to the store at ``store_dir``.
 
@@ -121,12 +127,15 @@ def ingest_files(
         kept out of the store (recorded, never silently dropped).
     on_conflict : {"report", "keep", "replace"}
         See :func:`airq.store.ingest`.
+    strict : bool, default False
+        Fail on the first value that cannot be parsed (``ReadError`` naming file, line, column
+        and value) instead of flagging it and storing it as missing.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     table, patterns = FORMATS[fmt]
     files = expand_sources(sources, patterns)
-    kw = {"errors": "flag"}
+    kw = {"errors": "raise" if strict else "flag"}
     if fmt in ("cnemc", "china_sites", "prsa", "tidy"):
         kw["hour_label"] = hour_label
     if fmt in ("cnemc", "china_sites", "prsa", "tidy", "tidy_daily"):

@@ -156,3 +156,14 @@ def test_rank_in_assess_and_rulechange(small_store):
         (d["aqi_2026"] or 999) <= 100 < (d["aqi_2012"] or 999) for d in changed)
     for d in changed:
         assert d["category_2012"] != d["category_2026"]
+
+
+def test_ingest_flags_or_fails_on_unparseable_values(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("station,time,pm25\nA,2024-01-01 01:00,12\nA,2024-01-01 02:00,abc\n", encoding="utf-8")
+    proc = run("ingest", "--format", "tidy", str(bad), "--store", str(tmp_path / "s"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "bad.csv line 3" in proc.stdout and "'abc'" in proc.stdout and "2 rows added" in proc.stdout
+    strict = run("ingest", "--format", "tidy", str(bad), "--store", str(tmp_path / "s2"), "--strict")
+    assert strict.returncode == 1 and "line 3" in strict.stderr and "abc" in strict.stderr
+    assert not (tmp_path / "s2" / "manifest.json").exists()
