@@ -40,8 +40,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .rounding import round_scaled
+from .rounding import MISSING_TEXT, _round_any, round_scaled
 from .rules import RuleSet, get_rules, rules_for_dates
+from .util import beijing_naive, widen_float
 from .util import label as _label
 
 __all__ = [
@@ -79,29 +80,40 @@ _ON_MISSING = ("rules", "strict", "publish_above_100", "available")
 # --------------------------------------------------------------------------- helpers
 
 
+def _where(i: int, index) -> str:
+    return f" at row {_label(index[i])}" if index is not None else f" at position {i}"
+
+
 def _numeric(values: np.ndarray, what: str, index=None) -> np.ndarray:
-    """Float array of concentrations; clear errors for non-numeric and negative values."""
+    """Float array of concentrations; clear errors for non-numeric and negative values.
+
+    Text is read as written (``"NA"``, ``""`` and the other :data:`airq.rounding.MISSING_TEXT`
+    are missing); float16/float32 values are taken as the decimals they stand for.
+    """
     arr = np.asarray(values)
+    if arr.dtype.kind in "mMc" or (arr.dtype == object and any(isinstance(v, (pd.Timestamp, np.datetime64, pd.Timedelta)) for v in arr.ravel()[:1000])):
+        raise ValueError(f"{what}: dates or times are not concentrations")
     if arr.dtype == object or arr.dtype.kind in "USO":
-        flat = pd.to_numeric(pd.Series(arr.ravel()), errors="coerce").to_numpy(dtype=float)
-        orig = pd.Series(arr.ravel())
-        bad = np.isnan(flat) & orig.notna().to_numpy() & (orig.astype(str).str.strip() != "").to_numpy()
+        orig = pd.Series(arr.ravel(), dtype=object)
+        text = orig.map(lambda v: v.strip().upper() if isinstance(v, str) else None)
+        is_missing_text = text.isin(MISSING_TEXT).to_numpy()
+        flat = pd.to_numeric(orig.where(~is_missing_text, None), errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(flat) & orig.notna().to_numpy() & ~is_missing_text
+        bad &= ~orig.map(lambda v: isinstance(v, float) and np.isnan(v)).to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            where = f" at row {_label(index[i])}" if index is not None else f" at position {i}"
-            raise ValueError(f"{what}: non-numeric value {orig.iloc[i]!r}{where}")
+            raise ValueError(f"{what}: non-numeric value {orig.iloc[i]!r}{_where(i, index)}")
         arr = flat.reshape(arr.shape)
     elif arr.dtype.kind == "b":
         raise ValueError(f"{what}: boolean values are not concentrations")
-    arr = arr.astype(float)
+    arr = widen_float(arr).astype(float)
     neg = arr < 0
     if neg.any():
         i = int(np.flatnonzero(neg.ravel())[0])
-        where = f" at row {_label(index[i])}" if index is not None else f" at position {i}"
-        raise ValueError(f"{what}: negative concentration {arr.ravel()[i]!r}{where}")
+        raise ValueError(f"{what}: negative concentration {arr.ravel()[i]!r}{_where(i, index)}")
     if np.isinf(arr).any():
         i = int(np.flatnonzero(np.isinf(arr).ravel())[0])
-        raise ValueError(f"{what}: infinite concentration at position {i}")
+        raise ValueError(f"{what}: infinite concentration{_where(i, index)}")
     return arr
 
 
@@ -129,7 +141,13 @@ def _iaqi_table(conc: np.ndarray, rules: RuleSet, table: str, beyond: str, what:
         raise ValueError(f"beyond must be one of {_BEYOND}, not {beyond!r}")
     bp, decimals = rules.scaled_table(table)
     levels = np.asarray(rules.iaqi[: len(bp)], dtype=np.int64)
-    cs = round_scaled(_numeric(conc, what, index), decimals)
+    floats = _numeric(conc, what, index)
+    raw = np.asarray(conc)
+    if raw.dtype == object or raw.dtype.kind in "US":
+        # text, Decimal, Fraction: rounded exactly as written, not through a binary float
+        cs = np.rint(_round_any(raw.astype(object), decimals) * 10.0**decimals)
+    else:
+        cs = round_scaled(floats, decimals)
     above_rule = rules.above.get(table)
     top = bp[-1]
     over = cs > top  # NaN compares False
@@ -142,6 +160,8 @@ def _iaqi_table(conc: np.ndarray, rules: RuleSet, table: str, beyond: str, what:
             # action == "use": no sub-index from this table (caller substitutes `use`)
         elif beyond == "cap":
             out[over] = levels[-1]
+        elif beyond == "nan":
+            out[over] = np.inf  # off the scale: the sub-index, and so the AQI, is not defined
         elif beyond == "raise":
             i = int(np.flatnonzero(over.ravel())[0])
             raise ValueError(
@@ -152,7 +172,8 @@ def _iaqi_table(conc: np.ndarray, rules: RuleSet, table: str, beyond: str, what:
 
 
 def _wrap_int(values: np.ndarray, like):
-    """Return integer results in the shape and kind of the input."""
+    """Return integer results in the shape and kind of the input (off-scale -> missing)."""
+    values = np.where(np.isinf(values), np.nan, values)
     if isinstance(like, pd.Series):
         return pd.Series(pd.array(values, dtype="Int64"), index=like.index, name=like.name)
     if np.ndim(like) == 0:
@@ -255,6 +276,8 @@ def aqi_category(aqi, rules="HJ633-2026") -> pd.DataFrame:
     missing entries.
     """
     rs = get_rules(rules)
+    if np.ndim(aqi) == 0:
+        aqi = [aqi]
     a = np.asarray(pd.array(aqi, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
     if (a < 0).any():
         raise ValueError(f"AQI cannot be negative: {a[a < 0][0]:g}")
@@ -293,6 +316,8 @@ def _combine(
     """AQI, primary and over-standard codes from sub-indices (all float arrays with NaN)."""
     names = [k for k in INDICATOR_ORDER if k in subs]
     mat = np.column_stack([subs[k] for k in names])
+    offscale = np.isinf(mat).any(axis=1)  # beyond="nan": a sub-index off the scale
+    mat = np.where(np.isinf(mat), np.nan, mat)
     have = ~np.isnan(mat)
     any_have = have.any(axis=1)
     aqi = np.full(mat.shape[0], np.nan)
@@ -305,6 +330,7 @@ def _combine(
         aqi[missing_any & ~(aqi > 100)] = np.nan
     elif missing_rule != "available":
         raise ValueError(f"unknown missing rule {missing_rule!r}")
+    aqi[offscale] = np.nan  # an off-scale pollutant is not a missing one: no AQI at all
     # Primary pollutant(s): sub-index equal to the AQI, only when AQI > 50 (S1 §3.3, S2 §4.3.1).
     is_primary = have & (mat == aqi[:, None]) & (aqi[:, None] > 50)
     primary = _codes_to_labels(is_primary, names)
@@ -334,25 +360,38 @@ def _prepare(frame: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def _apply_by_rules(frame: pd.DataFrame, rules, date_col: str, compute) -> pd.DataFrame:
-    """Run ``compute(sub_frame, RuleSet)`` per rule set: pinned, or picked row by row from the date."""
+    """Run ``compute(sub_frame, RuleSet)`` per rule set: pinned, or picked row by row from the date.
+
+    Works on positions, so a frame whose index repeats labels (e.g. ``pd.concat`` of two
+    stations) comes back with exactly its rows, in order, under its own index.
+    """
+    original_index = frame.index
+    frame = frame.reset_index(drop=True)
     if rules is not None:
-        return compute(frame, get_rules(rules))
-    if date_col not in frame.columns:
-        raise ValueError(
-            f"rules=None picks the rule set by the {date_col!r} column, which the frame lacks; "
-            f"add it or pin rules='HJ633-2012' / 'HJ633-2026'"
-        )
-    try:
-        stamps = pd.to_datetime(frame[date_col])
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"column {date_col!r} does not hold dates: {exc}") from None
-    if date_col == "time":
-        stamps = stamps.dt.floor("D")  # the natural day an hour-start belongs to (airq.timeconv)
-    names = rules_for_dates(stamps)
-    parts = [compute(frame[names == n], get_rules(n)) for n in pd.unique(names)]
-    if not parts:
-        return compute(frame, get_rules("HJ633-2026"))
-    return pd.concat(parts).loc[frame.index] if len(parts) > 1 else parts[0]
+        out = compute(frame, get_rules(rules))
+    else:
+        if date_col not in frame.columns:
+            raise ValueError(
+                f"rules=None picks the rule set by the {date_col!r} column, which the frame lacks; "
+                f"add it or pin rules='HJ633-2012' / 'HJ633-2026'"
+            )
+        try:
+            stamps = beijing_naive(frame[date_col])
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"column {date_col!r} does not hold dates: {exc}") from None
+        if stamps.isna().any():
+            i = int(np.flatnonzero(stamps.isna().to_numpy())[0])
+            raise ValueError(f"column {date_col!r}: missing date at row {_label(original_index[i])}; cannot pick the rule set")
+        if date_col == "time":
+            stamps = stamps.dt.floor("D")  # the natural day an hour-start belongs to (airq.timeconv)
+        names = rules_for_dates(stamps)
+        parts = [compute(frame[names == n], get_rules(n)) for n in pd.unique(names)]
+        if not parts:
+            out = compute(frame, get_rules("HJ633-2026"))
+        else:
+            out = pd.concat(parts).sort_index(kind="stable") if len(parts) > 1 else parts[0]
+    out.index = original_index
+    return out
 
 
 def _finish(frame: pd.DataFrame, rs: RuleSet, subs: dict[str, np.ndarray], required, on_missing) -> pd.DataFrame:
@@ -361,7 +400,7 @@ def _finish(frame: pd.DataFrame, rs: RuleSet, subs: dict[str, np.ndarray], requi
     out = frame.copy()
     for k in INDICATOR_ORDER:
         if k in subs:
-            out[f"iaqi_{k}"] = pd.array(subs[k], dtype="Int64")
+            out[f"iaqi_{k}"] = pd.array(np.where(np.isinf(subs[k]), np.nan, subs[k]), dtype="Int64")
     out["aqi"] = pd.array(res["aqi"], dtype="Int64")
     cat = aqi_category(out["aqi"], rs)
     for c in cat.columns:
@@ -469,13 +508,23 @@ def _finish_partial(sub, rs, subs, required, on_missing, key, exempt_mask) -> pd
         parts.append(_finish(rest, rs, {k: v[~exempt_mask] for k, v in subs.items()}, required, on_missing))
     if len(exempt):
         parts.append(_finish(exempt, rs, {k: v[exempt_mask] for k, v in subs.items()}, [r for r in required if r != key], on_missing))
-    return pd.concat(parts).loc[sub.index]
+    return pd.concat(parts).reindex(sub.index)  # sub has a unique RangeIndex subset here
 
 
 def _column(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """A concentration column as an array that keeps what its values stand for.
+
+    Text stays text (parsed exactly, with clear errors), float32 stays float32 (widened through
+    its decimal text later), everything else becomes float64 with NaN for missing.
+    """
     s = frame[col]
-    if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
-        return s.to_numpy(dtype=object)  # strings (object or pandas' str dtype): parsed with clear errors
+    dtype = s.dtype
+    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return s.to_numpy(dtype=object)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+        return s.to_numpy()
+    if isinstance(dtype, pd.Float32Dtype):
+        return s.to_numpy(dtype=np.float32, na_value=np.nan)
     return s.to_numpy(dtype=float, na_value=np.nan)
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 
 from .rules import get_rules, limits_for
 from .util import label as _label
+from .util import widen_float
 
 __all__ = ["HOURLY_POLLUTANTS", "HourlyGrid", "to_grid", "station_daily", "o3_8h_moving"]
 
@@ -107,8 +108,8 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
     ------
     ValueError
         Missing columns, times not on whole hours, missing station or time, duplicate
-        station-hours (use :mod:`airq.quality` to resolve them first) or data outside
-        ``start``/``end``; the message names the first offending row.
+        station-hours or negative values (use :mod:`airq.quality` to resolve them first) or
+        data outside ``start``/``end``; the message names the first offending row.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"to_grid takes a DataFrame, not {type(frame).__name__}")
@@ -167,6 +168,15 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
             bad_mask = pd.to_numeric(col, errors="coerce").isna() & col.notna()
             bad = np.flatnonzero(bad_mask.to_numpy())[0]
             raise ValueError(f"row {_label(frame.index[bad])}, column {p!r}: non-numeric value {col.iloc[bad]!r}") from None
+        v = widen_float(col.to_numpy()) if col.dtype.kind == "f" else v
+        v = np.asarray(v, dtype=float)
+        neg = v < 0
+        if neg.any():
+            bad = np.flatnonzero(neg)[0]
+            raise ValueError(
+                f"row {_label(frame.index[bad])}, column {p!r}: negative concentration {v[bad]:g}; "
+                "clean the table first (airq.quality.check_hourly flags such values as missing)"
+            )
         arr = np.full((len(stations), 24 * n_days), np.nan)
         arr[st_idx, hour_idx] = v
         values[p] = arr

@@ -34,6 +34,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from .util import widen_float
+
 __all__ = ["round_gbt8170", "round_decimal_string", "round_scaled"]
 
 #: Distance from k + 0.5 (after scaling) within which a value is taken as an exact half:
@@ -89,7 +91,7 @@ def round_scaled(values, decimals: int) -> np.ndarray:
     The result is integral-valued float (NaN stays NaN): ``round_scaled([4.05], 1) -> [40.]``.
     The IAQI code works on these scaled integers so that no binary fraction enters its arithmetic.
     """
-    values = np.asarray(values, dtype=float)
+    values = np.asarray(widen_float(np.asarray(values)), dtype=float)
     shape = values.shape
     scaled = values.reshape(-1) * 10.0**decimals
     out = np.rint(scaled)
@@ -142,13 +144,16 @@ def round_gbt8170(values, decimals: int = 0):
     if np.isscalar(values) or values is None or values is pd.NA:
         if values is None or values is pd.NA or (isinstance(values, float) and np.isnan(values)):
             return float("nan")
+        if isinstance(values, str) and values.strip().upper() in MISSING_TEXT:
+            return float("nan")
         if isinstance(values, (str, Decimal, Fraction)):
             return float(round_decimal_string(values, decimals))
         return float(_round_array(np.asarray([values], dtype=float), decimals)[0])
     return _round_any(np.asarray(values), decimals)
 
 
-_MISSING_TEXT = ("", "NA", "NAN")
+#: Text read as a missing value (after stripping white space, case-insensitive).
+MISSING_TEXT = ("", "NA", "NAN", "N/A", "NULL", "NONE", "-", "--", "—", "——")
 
 
 def _round_any(arr: np.ndarray, decimals: int) -> np.ndarray:
@@ -158,7 +163,7 @@ def _round_any(arr: np.ndarray, decimals: int) -> np.ndarray:
     as written, one by one (they only come from direct user input, never from the readers).
     """
     if arr.dtype != object and arr.dtype.kind in "fiub":
-        return _round_array(arr.astype(float), decimals)
+        return _round_array(widen_float(arr).astype(float), decimals)
     flat = arr.ravel()
     out = np.full(flat.shape, np.nan)
     numeric = np.zeros(flat.shape, dtype=bool)
@@ -166,7 +171,7 @@ def _round_any(arr: np.ndarray, decimals: int) -> np.ndarray:
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             continue
         if isinstance(v, str):
-            if v.strip().upper() in _MISSING_TEXT:
+            if v.strip().upper() in MISSING_TEXT:
                 continue
             out[i] = float(round_decimal_string(v, decimals))
         elif isinstance(v, (Decimal, Fraction)):

@@ -277,6 +277,9 @@ def get_rules(rules: "str | RuleSet") -> RuleSet:
 
 
 def _as_date(day) -> _dt.date:
+    """The Beijing-time calendar date of ``day`` (timezone-aware values are converted first)."""
+    if isinstance(day, (pd.Timestamp, _dt.datetime)) and day.tzinfo is not None:
+        return pd.Timestamp(day).tz_convert("Asia/Shanghai").date()
     if isinstance(day, _dt.datetime):
         return day.date()
     if isinstance(day, _dt.date):
@@ -302,8 +305,10 @@ def rules_for(day) -> RuleSet:
 
 
 def rules_for_dates(dates) -> np.ndarray:
-    """Vectorised :func:`rules_for`: an array of rule-set names, one per date."""
-    idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(dates)))
+    """Vectorised :func:`rules_for`: an array of rule-set names, one per date (Beijing time)."""
+    idx = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates).reset_index(drop=True)))
+    if idx.tz is not None:
+        idx = idx.tz_convert("Asia/Shanghai").tz_localize(None)  # the Beijing-time date decides
     if idx.hasnans:
         raise ValueError("cannot pick rules for a missing date (NaT)")
     new = idx >= pd.Timestamp(CHANGEOVER)

@@ -30,6 +30,8 @@ References
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -67,7 +69,7 @@ def to_hour_start(times, hour_label: str) -> pd.DatetimeIndex:
         If a label is not on a whole hour.
     """
     _check_label(hour_label)
-    idx = pd.DatetimeIndex(pd.to_datetime(times))
+    idx = _parse_labels(times)
     if idx.tz is not None:
         idx = idx.tz_convert(BEIJING).tz_localize(None)
     off = idx[~idx.isna()]
@@ -77,6 +79,33 @@ def to_hour_start(times, hour_label: str) -> pd.DatetimeIndex:
     if hour_label == "end":
         idx = idx - pd.Timedelta(hours=1)
     return idx
+
+
+_H24 = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T]24(:00){0,2}\s*$")
+
+
+def _parse_labels(times) -> pd.DatetimeIndex:
+    """Datetime labels from timestamps or text; text ``YYYY-MM-DD 24:00`` is next-day 00:00."""
+    if isinstance(times, pd.DatetimeIndex):
+        return times
+    values = pd.Series(np.asarray(times, dtype=object) if not isinstance(times, pd.Series) else times.to_numpy(dtype=object))
+    is_text = values.map(lambda v: isinstance(v, str)).to_numpy()
+    shift = np.zeros(len(values), dtype=bool)
+    if is_text.any():
+        text = values[is_text].astype(str)
+        m = text.str.extract(_H24)[0]
+        hit = m.notna().to_numpy()
+        if hit.any():
+            fixed = text.copy()
+            fixed[hit] = m[hit] + " 00:00"
+            values = values.copy()
+            values[np.flatnonzero(is_text)[hit]] = fixed[hit].to_numpy()
+            shift[np.flatnonzero(is_text)[hit]] = True
+    try:
+        idx = pd.DatetimeIndex(pd.to_datetime(values))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"hour labels are not all date-times (Beijing time, e.g. '2024-01-01 01:00'): {exc}") from None
+    return idx + pd.to_timedelta(np.where(shift, 1, 0), unit="D")
 
 
 def natural_day(times) -> pd.DatetimeIndex:
@@ -90,9 +119,19 @@ def parse_hour_label_text(dates, hours) -> pd.DatetimeIndex:
     Hour 24 means midnight of the next day (as in ``24:00`` labels). Values are returned as
     labels; convert with :func:`to_hour_start`.
     """
-    d = pd.to_datetime(pd.Series(dates).reset_index(drop=True))
-    h = pd.to_numeric(pd.Series(hours).reset_index(drop=True))
-    if ((h < 0) | (h > 24)).any():
-        bad = h[(h < 0) | (h > 24)].iloc[0]
-        raise ValueError(f"hour out of range 0..24: {bad}")
+    d_in = pd.Series(dates).reset_index(drop=True)
+    h_in = pd.Series(hours).reset_index(drop=True)
+    if len(d_in) != len(h_in):
+        raise ValueError(f"{len(d_in)} dates but {len(h_in)} hours")
+    try:
+        d = pd.to_datetime(d_in)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not a date: {exc}") from None
+    h = pd.to_numeric(h_in, errors="coerce")
+    bad = (h.isna() & h_in.notna()) | (h < 0) | (h > 24) | (h != np.floor(h))
+    if bad.any():
+        raise ValueError(f"hour must be a whole number 0..24, got {h_in[bad].iloc[0]!r}")
+    if h.isna().any() or d.isna().any():
+        i = int(np.flatnonzero((h.isna() | d.isna()).to_numpy())[0])
+        raise ValueError(f"missing date or hour at position {i}")
     return pd.DatetimeIndex(d + pd.to_timedelta(np.asarray(h, dtype=float), unit="h"))

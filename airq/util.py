@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["label", "atomic_write_text", "atomic_write_bytes"]
+__all__ = ["label", "atomic_write_text", "atomic_write_bytes", "widen_float", "beijing_naive"]
 
 
 def label(value) -> str:
@@ -49,3 +49,23 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
     """Text version of :func:`atomic_write_bytes` (LF line endings as given)."""
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+def widen_float(arr: np.ndarray) -> np.ndarray:
+    """float64 view of a float16/float32 array *through its shortest decimal text*.
+
+    ``np.float32(4.05)`` widened directly is 4.050000190734863, which GB/T 8170 would round to
+    4.1; the decimal the float32 stands for is 4.05. Other dtypes are returned unchanged.
+    """
+    arr = np.asarray(arr)
+    if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:
+        return arr.astype(str).astype(np.float64)
+    return arr
+
+
+def beijing_naive(stamps) -> pd.Series:
+    """Timestamps as naive Beijing time: timezone-aware values are converted, naive ones kept."""
+    s = pd.to_datetime(pd.Series(stamps).reset_index(drop=True))
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    return s

@@ -183,9 +183,12 @@ def test_errors():
     with pytest.raises(TypeError):
         realtime_aqi(HOUR, rules="2026")
     frame = pd.DataFrame([HOUR, HOUR]).astype({"no2": object})
-    frame.loc[1, "no2"] = "n/a"
+    frame.loc[1, "no2"] = "abc"
     with pytest.raises(ValueError, match="no2"):
         realtime_aqi(frame, rules="2026")
+    # the usual missing markers are missing values, not errors (airq.rounding.MISSING_TEXT)
+    frame.loc[1, "no2"] = "n/a"
+    assert pd.isna(realtime_aqi(frame, rules="2026").iloc[1]["iaqi_no2"])
 
 
 # --------------------------------------------------------------------------- 4. properties
