@@ -122,28 +122,9 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
 
 
 def _jsonable(value):
-    """Plain JSON values from numpy/pandas/Fraction/Decimal scalars (floats unrounded)."""
-    from decimal import Decimal
-    from fractions import Fraction
+    from .report import jsonable
 
-    import numpy as np
-
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating, Fraction)):
-        f = float(value)
-        return None if math.isnan(f) else f
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
+    return jsonable(value)
 
 
 def _load_plan(path: str):
@@ -180,28 +161,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-_STAT_KEYS = ("valid_days", "good_days", "good_day_ratio", "heavy_days", "heavy_day_ratio", "exceed_days",
-              "pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "composite_index",
-              "composite_primary", "calendar_days", "sufficient", "rules")
+def _read_dust(args):
+    if not getattr(args, "dust_days", None):
+        return None
+    from .assessment import read_dust_days
 
-
-def _target_json(table) -> dict:
-    out = {}
-    for key, row in table.iterrows():
-        out[key] = {
-            "target": _jsonable(row["target"]),
-            "current": _jsonable(row["current"]),
-            "current_published": _jsonable(row["current_published"]),
-            "met_so_far": _jsonable(row["met_so_far"]),
-            "remaining": _jsonable(row["remaining"]),
-            "remaining_unit": row["remaining_unit"],
-            "status": row["status"],
-        }
-    return out
+    try:
+        return read_dust_days(args.dust_days)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from .assessment import assess
+    from .report import assessment_payload, assessment_text
 
     plan = _load_plan(args.config)
     groups = None
@@ -211,88 +184,17 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
         groups = args.group
     try:
-        res = assess(plan, args.store, args.period, groups=groups, rules=args.rules)
+        res = assess(plan, args.store, args.period, groups=groups, rules=args.rules, dust_days=_read_dust(args),
+                     accept_proxy=args.accept_proxy, composite_limits=args.composite_limits, as_of=args.as_of)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
         raise CLIError(str(exc)) from None
-    stats = res.stats.set_index("group")
-    pub = res.published.set_index("group")
-    prev = res.previous.set_index("group")
-    ranks = _ranks(res.stats, plan)
     if args.json:
-        payload = {}
-        for g in stats.index:
-            row = {k: _jsonable(stats.loc[g, k]) for k in _STAT_KEYS if k in stats.columns}
-            row["rank_composite_index"] = ranks.get(g)
-            row["start"] = res.start.strftime("%Y-%m-%d")
-            row["end"] = res.end.strftime("%Y-%m-%d")
-            row["published"] = {k: _jsonable(pub.loc[g, k]) for k in ("good_day_ratio", "heavy_day_ratio", "pm25_mean", "composite_index") if k in pub.columns}
-            row["previous_year"] = {k: _jsonable(prev.loc[g, k]) for k in ("valid_days", "good_days", "good_day_ratio", "heavy_days", "pm25_mean") if g in prev.index}
-            if g in res.targets:
-                row["targets"] = _target_json(res.targets[g])
-            payload[g] = row
-        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        payload = assessment_payload(res, plan)
+        payload_notes = {"notes": res.notes, "options": res.options}
+        print(json.dumps({**payload, "_meta": payload_notes} if args.meta else payload, ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    print(f"{plan.name}: {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}  (rules: {', '.join(sorted(set(stats['rules'])))})")
-    print(_assessment_table(stats, pub, prev, plan))
-    from .stats import same_period_last_year
-    from .units import crosses_reference_state_change
-
-    if crosses_reference_state_change((res.start, res.end), same_period_last_year(res.start, res.end)):
-        print("note: the comparison with last year crosses 2018-09-01, when gases (SO2, NO2, CO, O3) moved to the "
-              "298.15 K reference state (about -8.4 %); convert with airq.units.to_reference_state before comparing gases")
-    for g in stats.index:
-        if g in res.targets:
-            print(f"\n{g} — targets as of the last day with data")
-            print(_targets_table(res.targets[g]))
-        elif int(stats.loc[g, "valid_days"]) == 0:
-            print(f"\n{g} — no valid day in the period: nothing to judge (check the station codes and the store)")
+    print(assessment_text(res, plan))
     return 0
-
-
-def _ranks(stats_frame, plan=None) -> dict:
-    """Group -> rank by composite index among the plan's county groups (ascending, ties share a
-    rank; standards.md §2.8). The city and single-station groups are not ranked."""
-    from .stats import rank
-
-    if plan is not None:
-        stats_frame = stats_frame[[plan.groups[g].kind == "county" for g in stats_frame["group"]]]
-    ranked = rank(stats_frame, "composite_index")
-    return {g: (None if pd.isna(r) else int(r)) for g, r in zip(ranked["group"], ranked["rank"])}
-
-
-def _assessment_table(stats, pub, prev, plan=None) -> str:
-    ranks = _ranks(stats.reset_index(), plan)
-    rows = []
-    for g in stats.index:
-        rows.append(
-            {
-                "group": g,
-                "valid days": int(stats.loc[g, "valid_days"]),
-                "good": int(stats.loc[g, "good_days"]),
-                "good %": pub.loc[g, "good_day_ratio"],
-                "heavy": int(stats.loc[g, "heavy_days"]),
-                "heavy %": pub.loc[g, "heavy_day_ratio"],
-                "PM2.5": pub.loc[g, "pm25_mean"],
-                "PM2.5 last yr": ("—" if g not in prev.index or pd.isna(prev.loc[g, "pm25_mean"]) else f"{prev.loc[g, 'pm25_mean']:.1f}"),
-                "composite": pub.loc[g, "composite_index"],
-                "rank": ranks.get(g, "—"),
-            }
-        )
-    return pd.DataFrame(rows).to_string(index=False, na_rep="—")
-
-
-def _targets_table(table) -> str:
-    show = pd.DataFrame(
-        {
-            "target": table["target"].astype(str),
-            "now": table["current_published"].astype(str),
-            "met so far": table["met_so_far"],
-            "remaining": table["remaining"].astype(str) + " " + table["remaining_unit"].astype(str),
-            "status": table["status"],
-        },
-        index=table.index,
-    )
-    return show.to_string()
 
 
 _ASSUME_KEYS = {
@@ -309,6 +211,15 @@ _ASSUME_KEYS = {
 }
 _TARGET_KEYS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
                 "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days"}
+#: Internal argument names -> the --assume/--target words, for error messages.
+_CLI_WORDS = {"remaining_pm25_mean": "--assume pm25", "extra_nongood_days": "--assume nongood",
+              "extra_heavy_days": "--assume heavy", "dust_days": "--assume dust", "remaining_valid_days": "--assume valid_days"}
+
+
+def _cli_words(message: str) -> str:
+    for internal, word in _CLI_WORDS.items():
+        message = message.replace(internal, word)
+    return message
 
 
 def _key_values(words, table: dict, what: str) -> dict:
@@ -327,6 +238,10 @@ def _key_values(words, table: dict, what: str) -> dict:
         if not value.is_finite() or value < 0:
             raise CLIError(f"--{what} {word!r}: must be a finite number >= 0")
         name = table[key]
+        if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and 0 < value < 1:
+            raise CLIError(f"--target {word!r}: ratios are percentages (93.8 for 93.8 %); {value} looks like a fraction")
+        if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and value > 100:
+            raise CLIError(f"--target {word!r}: a ratio cannot exceed 100 %")
         if name.endswith("_days"):
             if value != value.to_integral_value():
                 raise CLIError(f"--{what} {word!r}: a number of days must be whole")
@@ -337,6 +252,7 @@ def _key_values(words, table: dict, what: str) -> dict:
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
     from .assessment import whatif_for_group
+    from .report import whatif_payload, whatif_text
 
     plan = _load_plan(args.config)
     targets = _key_values(args.target, _TARGET_KEYS, "target")
@@ -346,53 +262,15 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     except ValueError:
         raise CLIError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
     try:
-        pos, table, result = whatif_for_group(plan, args.store, args.group, as_of, targets=targets, assume=assume)
+        pos, table, result = whatif_for_group(plan, args.store, args.group, as_of, targets=targets, assume=assume,
+                                              dust_days=_read_dust(args), accept_proxy=args.accept_proxy)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(str(exc)) from None
-    rem = table["remaining"]
-    payload = {
-        "group": args.group,
-        "as_of": as_of.strftime("%Y-%m-%d"),
-        "position": {k: _jsonable(v) for k, v in pos.items() if k != "o3_8h"},
-        "remaining_nongood_days": _jsonable(rem.get("good_day_ratio")) if "good_day_ratio" in rem else None,
-        "remaining_heavy_days": _jsonable(rem.get("heavy_day_ratio")) if "heavy_day_ratio" in rem else None,
-        "pm25_ceiling_remaining": _jsonable(rem.get("pm25_mean")) if "pm25_mean" in rem else None,
-        "targets": _target_json(table),
-    }
-    if "pm25_mean" in table.index:
-        c = table.loc["pm25_mean", "detail"]
-        payload["pm25_ceiling_exact"] = _jsonable(c.ceiling)
-        payload["pm25_effective_threshold"] = _jsonable(c.effective_threshold)
-        payload["pm25_ceiling_inclusive"] = bool(c.ceiling_inclusive)
-    if result is not None:
-        payload["assumptions"] = {k: _jsonable(v) for k, v in assume.items()}
-        payload["year_end"] = {
-            "valid_days": result.valid_days,
-            "good_days": result.good_days,
-            "heavy_days": result.heavy_days,
-            "good_day_ratio": _jsonable(result.good_day_ratio),
-            "good_day_ratio_published": _jsonable(result.good_day_ratio_published),
-            "heavy_day_ratio": _jsonable(result.heavy_day_ratio),
-            "heavy_day_ratio_published": _jsonable(result.heavy_day_ratio_published),
-            "pm25_mean": _jsonable(result.pm25_mean),
-            "pm25_mean_published": _jsonable(result.pm25_mean_published),
-            "met": {k: bool(v) for k, v in result.met.items()},
-        }
+        raise CLIError(_cli_words(str(exc))) from None
+    payload = whatif_payload(args.group, as_of, pos, table, result, assume)
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    p = payload["position"]
-    print(f"{args.group} as of {payload['as_of']}: {p['valid_days']} valid days, {p['good_days']} good, "
-          f"{p['heavy_days']} heavy, PM2.5 mean {p['pm25_mean'] if p['pm25_mean'] is None else round(p['pm25_mean'], 2)}")
-    print(_targets_table(table))
-    if "pm25_ceiling_exact" in payload and payload["pm25_ceiling_exact"] is not None:
-        rel = "<=" if payload["pm25_ceiling_inclusive"] else "<"
-        print(f"PM2.5 of the remaining days must average {rel} {payload['pm25_ceiling_exact']:.3f} µg/m³ "
-              f"(effective annual threshold {payload['pm25_effective_threshold']:g} given the reporting precision)")
-    if result is not None:
-        y = payload["year_end"]
-        print(f"year end under the assumptions {payload['assumptions']}: good {y['good_day_ratio_published']} %, "
-              f"heavy {y['heavy_day_ratio_published']} %, PM2.5 {y['pm25_mean_published']} µg/m³; met: {y['met']}")
+    print(whatif_text(payload, table))
     return 0
 
 
@@ -508,7 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
     p.add_argument("--group", action="append", help="only this group (repeatable)")
     p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the AQI rule set (default: the one in force each day)")
+    p.add_argument("--as-of", help="last day counted for the targets (default: the last day of the period with data)")
+    p.add_argument("--dust-days", help="CSV of dust-affected days (date[,group]); deducted per the plan's options.dust_deduction")
+    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day (window_flag != T00)")
+    p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012",
+                   help="S_i of the composite index: GB 3095—2012 grade II (default, published practice) or the limits in force")
     p.add_argument("--json", action="store_true", help="print one JSON object keyed by group")
+    p.add_argument("--meta", action="store_true", help="with --json: add a '_meta' entry with the notes and the options used")
     p.set_defaults(func=_cmd_assess)
 
     p = sub.add_parser("whatif", help="remaining allowances of a group and year-end values under assumptions")
@@ -516,8 +400,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", required=True)
     p.add_argument("--group", required=True)
     p.add_argument("--as-of", required=True, help="last day counted (YYYY-MM-DD)")
-    p.add_argument("--target", action="append", metavar="KEY=VALUE", help="override a target: pm25=, good_day_ratio=, heavy_day_ratio=, o3_p90=, good_days=")
-    p.add_argument("--assume", action="append", metavar="KEY=VALUE", help="for the rest of the year: pm25= (mean), nongood= (days), heavy= (days), dust= (days), valid_days=")
+    p.add_argument("--target", action="append", metavar="KEY=VALUE",
+                   help="override a target: pm25= [µg/m³], good_day_ratio= [%%, e.g. 93.8], heavy_day_ratio= [%%], o3_p90= [µg/m³], good_days=")
+    p.add_argument("--assume", action="append", metavar="KEY=VALUE",
+                   help="for the rest of the year: pm25= mean of the remaining days [µg/m³] (needed for year-end values); "
+                   "nongood= how many remaining days are non-good (AQI > 100; the others good); heavy= how many of those "
+                   "non-good days are heavy (AQI > 200); dust= remaining days deducted as sand-dust days; valid_days= how "
+                   "many remaining days will be valid (default: all)")
+    p.add_argument("--dust-days", help="CSV of dust-affected days so far (date[,group]); deducted per the plan's options")
+    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_whatif)
 

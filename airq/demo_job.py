@@ -35,7 +35,7 @@ def _find_config() -> Path:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from .cli import _assessment_table, _jsonable, _target_json, _targets_table
+    from .report import assessment_payload, assessment_text
 
     raw = Path(getattr(args, "raw", "data/raw/demo"))
     store_dir = Path(getattr(args, "store", "data/processed/demo"))
@@ -52,15 +52,10 @@ def run_demo(args: argparse.Namespace) -> int:
     period = f"{end.year}-01-01/{end:%Y-%m-%d}"
     print(f"[3/4] assessing {period} for {', '.join(plan.groups)} ...", flush=True)
     res = assess(plan, store_dir, period)
-    stats = res.stats.set_index("group")
-    pub = res.published.set_index("group")
-    prev = res.previous.set_index("group")
     print()
-    print(f"{plan.name} (targets reused for {end.year}; SYNTHETIC data) — {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}")
-    print(_assessment_table(stats, pub, prev, plan))
-    for g, table in res.targets.items():
-        print(f"\n{g} — as of {res.end:%Y-%m-%d}")
-        print(_targets_table(table))
+    title = (f"{plan.name} — SYNTHETIC demo data, {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d} "
+             f"(rules: HJ 633—2012 to 02-28, HJ 633—2026 from 03-01)")
+    print(assessment_text(res, plan, title=title))
     print(f"\n[4/4] writing reports to {out}/ ...")
     stem = f"assessment_{res.start:%Y%m%d}_{res.end:%Y%m%d}"
     atomic_write_text(out / f"{stem}_stats.csv", res.stats.to_csv(index=False, lineterminator="\n"))
@@ -71,13 +66,9 @@ def run_demo(args: argparse.Namespace) -> int:
         "plan": plan.name,
         "start": f"{res.start:%Y-%m-%d}",
         "end": f"{res.end:%Y-%m-%d}",
-        "groups": {
-            g: {
-                "stats": {k: _jsonable(v) for k, v in stats.loc[g].items()},
-                "targets": _target_json(res.targets[g]) if g in res.targets else None,
-            }
-            for g in stats.index
-        },
+        "notes": res.notes,
+        "options": res.options,
+        "groups": assessment_payload(res, plan),
     }
     atomic_write_text(out / f"{stem}.json", json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
     print(f"done: {out}/{stem}.json, {stem}_stats.csv, {stem}_published.csv")

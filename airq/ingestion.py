@@ -4,8 +4,10 @@
 
 1. read the files with the reader of the format (:mod:`airq.io`), ``errors="flag"``: a value
    that cannot be parsed becomes missing and is recorded (file, line, column, value);
-2. hourly data: :func:`airq.quality.check_hourly` (negatives, impossible values, CO unit slips,
-   duplicates, stuck instruments, unknown stations) — each problem a missing value with a reason;
+2. :func:`airq.quality.check_hourly` (negatives, impossible values, CO unit slips, duplicates,
+   stuck instruments, unknown stations) or, for daily values, :func:`airq.quality.check_daily`
+   (negatives, impossible values, duplicates, unknown stations) — each problem a missing value
+   (or, for an unknown station, a row kept out) with a recorded reason;
 3. :func:`airq.store.ingest` (or ``ingest_daily``): monthly Parquet partitions, idempotent,
    conflicts reported, manifest with the raw files' hashes, atomic;
 4. the flags of steps 1-2 are kept in the store under ``quality/`` (one Parquet file per set
@@ -150,8 +152,9 @@ def ingest_files(
         result = store.ingest(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
         qflags = qflags[list(FLAG_COLUMNS)]
     else:
-        result = store.ingest_daily(frame, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
-        qflags = pd.DataFrame({c: pd.Series(dtype=object) for c in FLAG_COLUMNS})
+        clean, qflags = quality.check_daily(frame, known_stations=known_stations)
+        result = store.ingest_daily(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
+        qflags = qflags[list(FLAG_COLUMNS)]
     flags = pd.concat([parse_flags, qflags], ignore_index=True) if len(parse_flags) or len(qflags) else qflags
     flags_file = None
     if len(flags):

@@ -798,3 +798,89 @@ def quality_summary(frame: pd.DataFrame, flags: pd.DataFrame, *, start=None, end
     out["station"] = out["station"].astype("str")
     out["month"] = out["month"].astype("str")
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# daily values received as such
+
+#: Daily value columns checked by :func:`check_daily`, and the pollutant whose plausible maximum
+#: applies to each.
+_DAILY_LIMIT_OF = MappingProxyType({"so2": "so2", "no2": "no2", "co": "co", "pm10": "pm10", "pm25": "pm25",
+                                    "o3_8h": "o3", "o3_1h": "o3"})
+
+
+def check_daily(frame: pd.DataFrame, *, known_stations=None, rules: QualityRules | None = None):
+    """Checks of a station-daily table received as such (no hours behind it).
+
+    The same reasons as :func:`check_hourly` where they make sense for daily values:
+    ``unknown_station`` (row removed and recorded), ``duplicate_identical`` /
+    ``duplicate_conflict`` (per station-day), ``negative`` and ``impossible`` (value set
+    missing). Stuck instruments and CO unit slips need the hourly series and are not checked.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``station``, ``date`` and any of ``so2, no2, co, pm10, pm25, o3_8h, o3_1h``
+        [µg/m³; co mg/m³]; other columns are carried through.
+    known_stations : iterable of str, optional
+    rules : QualityRules, optional
+        ``max_plausible`` thresholds (O3 daily values use the O3 one).
+
+    Returns
+    -------
+    (clean, flags)
+        ``clean``: the table with flagged values missing, one row per station-day (the raw
+        frame is not modified). ``flags``: ``station, time`` (the date), ``column, value,
+        reason, detail``.
+    """
+    if rules is None:
+        rules = QualityRules()
+    if not isinstance(rules, QualityRules):
+        raise TypeError(f"check_daily: rules must be a QualityRules, not {type(rules).__name__}")
+    for col in ("station", "date"):
+        if col not in frame.columns:
+            raise ValueError(f"check_daily: the table lacks the column {col!r}")
+    work = frame.copy()
+    work.attrs = {}
+    flags: list[pd.DataFrame] = []
+    station = work["station"].astype(str)
+    if known_stations is not None:
+        known = {str(s) for s in known_stations}
+        unknown = ~station.isin(known).to_numpy()
+        if unknown.any():
+            flags.append(_flag_block(station[unknown].to_numpy(), work["date"].to_numpy()[unknown], "*",
+                                     np.full(int(unknown.sum()), np.nan), UNKNOWN_STATION, "station not defined in the plan"))
+            work = work[~unknown]
+            station = station[~unknown]
+    values = [c for c in _DAILY_LIMIT_OF if c in work.columns]
+    key = pd.DataFrame({"s": station.to_numpy(), "d": pd.to_datetime(work["date"]).to_numpy()})
+    dup_any = key.duplicated(keep=False).to_numpy()
+    if dup_any.any():
+        grp = key.groupby(["s", "d"], sort=False).ngroup().to_numpy()
+        first = ~key.duplicated(keep="first").to_numpy()
+        for c in values:
+            v = pd.to_numeric(work[c], errors="coerce").to_numpy(dtype=float)
+            codes = pd.Series(np.where(np.isnan(v), np.inf, v)).groupby(grp).nunique().to_numpy()
+            conflict = dup_any & (codes[grp] > 1)
+            if conflict.any():
+                flags.append(_flag_block(station.to_numpy()[conflict], key["d"].to_numpy()[conflict], c, v[conflict],
+                                         DUPLICATE_CONFLICT, "several rows for one station-day disagree"))
+                keep_col = work[c].to_numpy(dtype=float, na_value=np.nan).copy()
+                keep_col[conflict] = np.nan
+                work[c] = keep_col
+        extra = dup_any & ~first
+        flags.append(_flag_block(station.to_numpy()[extra], key["d"].to_numpy()[extra], "*", np.full(int(extra.sum()), np.nan),
+                                 DUPLICATE_IDENTICAL, "repeated station-day row dropped (recorded)"))
+        work = work[first]
+        station = station[first]
+    for c in values:
+        v = pd.to_numeric(work[c], errors="coerce").to_numpy(dtype=float)
+        neg = v < 0
+        high = v > rules.max_plausible[_DAILY_LIMIT_OF[c]]
+        for mask, reason in ((neg, NEGATIVE), (high, IMPOSSIBLE)):
+            if mask.any():
+                flags.append(_flag_block(station.to_numpy()[mask], pd.to_datetime(work["date"]).to_numpy()[mask], c,
+                                         v[mask], reason, f"daily value {reason}"))
+        work[c] = np.where(neg | high, np.nan, v)
+    flag_frame = pd.concat(flags, ignore_index=True) if flags else _empty_flags()
+    return work.reset_index(drop=True), flag_frame

@@ -98,7 +98,9 @@ def test_whatif_targets_and_assumptions(small_store):
         (["--assume", "wind=3"], "expected KEY=VALUE"),
         (["--assume", "nongood=2.5"], "must be whole"),
         (["--target", "pm25=-3"], ">= 0"),
-        (["--assume", "nongood=2", "--assume", "heavy=3"], "extra_heavy_days"),
+        (["--assume", "nongood=2", "--assume", "heavy=3"], "--assume heavy (3) must not exceed --assume nongood (2)"),
+        (["--assume", "nongood=2"], "--assume pm25"),
+        (["--target", "good_day_ratio=0.9"], "looks like a fraction"),
     ],
 )
 def test_whatif_bad_input_is_one_line(small_store, extra, fragment):
@@ -167,3 +169,48 @@ def test_ingest_flags_or_fails_on_unparseable_values(tmp_path):
     strict = run("ingest", "--format", "tidy", str(bad), "--store", str(tmp_path / "s2"), "--strict")
     assert strict.returncode == 1 and "line 3" in strict.stderr and "abc" in strict.stderr
     assert not (tmp_path / "s2" / "manifest.json").exists()
+
+
+def test_whatif_refuses_dates_without_data_and_unknown_years(small_store):
+    store = str(small_store / "store")
+    late = run("whatif", "--config", CONFIG, "--store", store, "--group", "全市", "--as-of", "2025-06-30")
+    assert late.returncode == 1 and "after the last day with data" in late.stderr and "2025-03-31" in late.stderr
+    empty = run("whatif", "--config", CONFIG, "--store", store, "--group", "平南县", "--as-of", "2025-03-31")
+    assert empty.returncode == 1 and "no data for 平南县" in empty.stderr and "Traceback" not in empty.stderr
+    none = run("assess", "--config", CONFIG, "--store", store, "--period", "2019", "--group", "全市")
+    assert none.returncode == 1 and "no data for 全市" in none.stderr and "Traceback" not in none.stderr
+
+
+def test_assumed_valid_days_set_the_allowance(small_store):
+    store = str(small_store / "store")
+    base = ["whatif", "--config", CONFIG, "--store", store, "--group", "全市", "--as-of", "2025-03-31", "--json"]
+    full = json.loads(run(*base).stdout)
+    fewer = json.loads(run(*base, "--assume", "pm25=25", "--assume", "valid_days=200").stdout)
+    d = full["position"]["valid_days"]
+    e = d - full["position"]["good_days"]
+    for n, out in ((d + 275, full), (d + 200, fewer)):
+        g_min = next(g for g in range(n + 1) if round(1000 * g / n) >= 938)
+        assert out["remaining_nongood_days"] == n - g_min - e
+
+
+def test_dust_days_follow_the_plan_option(small_store, tmp_path):
+    store = str(small_store / "store")
+    text = Path(CONFIG).read_text(encoding="utf-8").replace('dust_deduction = "none"', 'dust_deduction = "recompute"')
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text, encoding="utf-8")
+    # the two worst PM days of 全市 in January 2025 are declared dust days
+    days = json.loads(run("assess", "--config", str(plan), "--store", store, "--period", "2025-01", "--group", "全市", "--json", "--meta").stdout)
+    assert any("no dust days were given" in n for n in days["_meta"]["notes"])
+    dust = tmp_path / "dust.csv"
+    dust.write_text("date\n2025-01-09\n2025-01-10\n", encoding="utf-8")
+    with_dust = json.loads(run("assess", "--config", str(plan), "--store", store, "--period", "2025-01", "--group", "全市",
+                               "--json", "--meta", "--dust-days", str(dust)).stdout)
+    assert any("applied to 2 group-day(s)" in n for n in with_dust["_meta"]["notes"])
+    base, dusty = days["全市"], with_dust["全市"]
+    assert dusty["valid_days"] == base["valid_days"]  # reading (b): the days stay, their AQI is recomputed
+    assert dusty["good_days"] >= base["good_days"]
+    assert dusty["pm25_mean"] != base["pm25_mean"]  # dust days leave the PM means
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date\n2025-13-01\n", encoding="utf-8")
+    err = run("assess", "--config", str(plan), "--store", store, "--period", "2025-01", "--dust-days", str(bad))
+    assert err.returncode == 1 and "line 2" in err.stderr and "2025-13-01" in err.stderr

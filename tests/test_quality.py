@@ -407,3 +407,26 @@ def test_quality_summary_period_clips_expected_hours_and_lists_requested_station
     assert s.loc[("A", "2024-03"), "present_hours"] == 36
     assert s.loc[("B", "2024-03"), "present_hours"] == 0
     assert s.loc[("B", "2024-03"), "complete_so2"] == 0.0
+
+
+def test_check_daily_flags_instead_of_dropping():
+    from airq.quality import check_daily
+
+    raw = pd.DataFrame({
+        "station": ["A", "A", "B", "B", "Z"],
+        "date": pd.to_datetime(["2023-01-01", "2023-01-02", "2023-01-01", "2023-01-01", "2023-01-01"]),
+        "pm25": [-5.0, 40.0, 30.0, 31.0, 10.0],
+        "pm10": [50.0, 20000.0, 60.0, 60.0, 10.0],
+    })
+    before = raw.copy()
+    clean, flags = check_daily(raw, known_stations=["A", "B"])
+    pd.testing.assert_frame_equal(raw, before)  # raw not modified
+    assert sorted(zip(flags.reason, flags.station, flags.column)) == sorted([
+        ("negative", "A", "pm25"), ("impossible", "A", "pm10"), ("unknown_station", "Z", "*"),
+        ("duplicate_conflict", "B", "pm25"), ("duplicate_conflict", "B", "pm25"), ("duplicate_identical", "B", "*"),
+    ])
+    assert len(clean) == 3  # A twice, B once; Z kept out (recorded)
+    b = clean[clean.station == "B"].iloc[0]
+    assert np.isnan(b.pm25) and b.pm10 == 60.0  # conflicting value missing, agreeing value kept
+    a = clean[clean.station == "A"].set_index("date")
+    assert np.isnan(a.loc["2023-01-01", "pm25"]) and np.isnan(a.loc["2023-01-02", "pm10"])
