@@ -290,6 +290,10 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write(summary.to_csv(index=False, lineterminator="\n"))
         return 0
+    if summary.empty:
+        print(f"no hourly data in {args.store} for {args.period}: the completeness summary covers hourly data only "
+              "(daily values received as such carry no hours; their flags are in the store's quality/ folder)")
+        return 0
     show = summary[["station", "month", "expected_hours", "absent_hours"]].copy()
     for p in ("pm25", "pm10", "o3", "no2", "so2", "co"):
         show[f"{p} %"] = summary[f"complete_{p}"].round(1)
