@@ -121,6 +121,13 @@ def assessment_payload(res, plan) -> dict:
     pub = res.published.set_index("group") if len(res.published) else pd.DataFrame()
     prev = res.previous.set_index("group") if len(res.previous) else pd.DataFrame()
     ranks = county_ranks(res.stats, plan)
+    change = pd.DataFrame()
+    if len(res.previous):
+        from .stats import compare_periods
+
+        change = compare_periods(res.stats.dropna(subset=["valid_days"]), res.previous).set_index("group")
+    change_keys = ("good_day_ratio_change_pp", "heavy_day_ratio_change_pp", "good_days_change", "heavy_days_change",
+                   "pm25_mean_change", "pm25_mean_change_pct", "composite_index_change", "composite_index_change_pct")
     payload = {}
     for g in stats.index:
         row = {k: jsonable(stats.loc[g, k]) for k in _STAT_KEYS if k in stats.columns}
@@ -130,6 +137,8 @@ def assessment_payload(res, plan) -> dict:
         row["published"] = {k: jsonable(pub.loc[g, k]) for k in _PUBLISHED_KEYS if g in pub.index and k in pub.columns}
         row["previous_year"] = {k: jsonable(prev.loc[g, k]) for k in ("valid_days", "good_days", "good_day_ratio", "heavy_days", "pm25_mean")
                                 if g in prev.index and k in prev.columns}
+        row["change_vs_previous_year"] = {k: jsonable(change.loc[g, k]) for k in change_keys
+                                          if g in change.index and k in change.columns}
         if g in res.targets:
             row["targets"] = targets_payload(res.targets[g])
             row["targets_as_of"] = f"{res.as_of:%Y-%m-%d}"

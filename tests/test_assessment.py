@@ -118,6 +118,11 @@ def test_demo_job_runs_and_writes_reports(tmp_path):
     assert len(js) == 1
     payload = json.loads(js[0].read_text(encoding="utf-8"))
     assert payload["synthetic"] is True and set(payload["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
+    city = payload["groups"]["全市"]
+    ch, prev = city["change_vs_previous_year"], city["previous_year"]
+    assert ch["pm25_mean_change"] == pytest.approx(city["pm25_mean"] - prev["pm25_mean"])
+    assert ch["good_day_ratio_change_pp"] == pytest.approx(city["good_day_ratio"] - prev["good_day_ratio"])
+    assert any("synthetic" in n for n in payload["notes"])
     first = js[0].read_bytes()
     # deterministic: a second run gives byte-identical reports
     proc = run("demo", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"), "--store", str(tmp_path / "store"), cwd=tmp_path)
