@@ -1,52 +1,32 @@
-"""Independent reference arithmetic for end-to-end tests (written from standards.md, not from airq).
+"""The independent IAQI reference of tests/test_iaqi.py, loaded once for the other test files.
 
-Plain Python: GB/T 8170 half-even with Decimal, IAQI with Fraction and an explicit ceiling, the
-HJ 633—2012 daily tables typed here again.
+test_iaqi.py types the HJ 633 tables from standards.md and computes IAQI with Fraction and an
+explicit ceiling; nothing here comes from airq. Loaded by file path so that it works whatever
+pytest import mode is used.
 """
 
+import importlib.util
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
-from fractions import Fraction
+from pathlib import Path
 
-IAQI = [0, 50, 100, 150, 200, 300, 400, 500]
-DAILY_2012 = {  # standards.md §1.1, HJ 633—2012 Table 1
-    "so2": [0, 50, 150, 475, 800, 1600, 2100, 2620],
-    "no2": [0, 40, 80, 180, 280, 565, 750, 940],
-    "pm10": [0, 50, 150, 250, 350, 420, 500, 600],
-    "co": [0, 2, 4, 14, 24, 36, 48, 60],
-    "o3_8h": [0, 100, 160, 215, 265, 800],
-    "o3_1h": [0, 160, 200, 300, 400, 800, 1000, 1200],
-    "pm25": [0, 35, 75, 115, 150, 250, 350, 500],
-}
+_spec = importlib.util.spec_from_file_location("_airq_iaqi_reference", Path(__file__).with_name("test_iaqi.py"))
+REF = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(REF)
 
-
-def half_even(x: float, decimals: int) -> Fraction:
-    return Fraction(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN))
-
-
-def iaqi_2012(indicator: str, value: float):
-    """Daily IAQI under HJ 633—2012 from an unrounded daily value; None above an 'O3 8h > 800'."""
-    c = half_even(value, 1 if indicator == "co" else 0)
-    bp = DAILY_2012[indicator]
-    if c > bp[-1]:
-        return None if indicator == "o3_8h" else 500
-    for i in range(1, len(bp)):
-        if c <= bp[i]:
-            raw = Fraction(IAQI[i] - IAQI[i - 1], bp[i] - bp[i - 1]) * (c - bp[i - 1]) + IAQI[i - 1]
-            return math.ceil(raw)
-    raise AssertionError("unreachable")
+#: Daily indicators of HJ 633—2012 -> (pollutant, averaging) of their table.
+DAILY_2012 = {"so2": ("so2", "24h"), "no2": ("no2", "24h"), "pm10": ("pm10", "24h"), "co": ("co", "24h"),
+              "o3_8h": ("o3", "8h"), "o3_1h": ("o3", "1h"), "pm25": ("pm25", "24h")}
 
 
 def day_aqi_2012(values: dict):
-    """AQI of a day under HJ 633—2012 with the strict missing rule; None when not available."""
+    """AQI of a day under HJ 633—2012 from unrounded daily values, with the strict missing rule
+    (any indicator missing -> None). O3 8-h above 800 has no sub-index; O3 1-h stands for O3."""
     subs = []
-    for k in DAILY_2012:
-        v = values.get(k)
+    for key, (pollutant, averaging) in DAILY_2012.items():
+        v = values.get(key)
         if v is None or (isinstance(v, float) and math.isnan(v)):
-            if k == "o3_8h" and values.get("o3_1h") is not None:
-                return None
             return None
-        s = iaqi_2012(k, v)
+        s = REF.ref_iaqi("HJ633-2012", pollutant, averaging, float(v))
         if s is not None:
             subs.append(s)
     return max(subs)

@@ -6,8 +6,6 @@ Fraction reference typed in ``test_iaqi.py`` (loaded from that file by path).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,14 +16,8 @@ from hypothesis import strategies as st
 from airq import aqi_category, daily_aqi
 
 
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("_airq_iaqi_reference", Path(__file__).with_name("test_iaqi.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from aqi_reference import REF  # noqa: E402  (the Fraction reference of test_iaqi.py)
 
-
-REF = _load_reference()
 HSET = dict(deadline=None, database=None)
 
 #: Tie order of primary pollutants (HJ 633 Table 1 column order, as the issue specifies).

@@ -7,8 +7,6 @@ Expected values: hand computations and the Fraction reference typed in ``test_ia
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,14 +18,8 @@ from airq import realtime_aqi
 from airq.timeconv import to_hour_start
 
 
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("_airq_iaqi_reference", Path(__file__).with_name("test_iaqi.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from aqi_reference import REF  # noqa: E402  (the Fraction reference of test_iaqi.py)
 
-
-REF = _load_reference()
 HSET = dict(deadline=None, database=None)
 RULES = ("HJ633-2012", "HJ633-2026")
 ORDER = ("so2", "no2", "pm10", "co", "o3", "o3_1h", "o3_8h", "pm25")

@@ -92,15 +92,6 @@ _VALUES = {
     "pm10": "pm10",
     "pm2_5": "pm25",
     "aqi": "published_aqi",
-    "pm25_24h": None,  # placeholder, replaced below (keeps the published order readable)
-}
-_VALUES = {
-    "so2": "so2",
-    "no2": "no2",
-    "co": "co",
-    "pm10": "pm10",
-    "pm2_5": "pm25",
-    "aqi": "published_aqi",
     "so2_24h": "published_so2_24h",
     "no2_24h": "published_no2_24h",
     "co_24h": "published_co_24h",
