@@ -374,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="raw files -> processed store", description="Read raw monitoring files, flag bad values "
                        "(kept, set missing, with a reason), and add them to the processed store (Parquet, one partition per month).")
-    p.add_argument("--format", required=True, choices=["cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily"])
+    p.add_argument("--format", required=True, choices=["cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"])
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="files, folders or glob patterns")
     p.add_argument("--store", required=True, help="store folder (e.g. data/processed)")
     p.add_argument("--hour-label", choices=["end", "start"], default="end", help="hour stamps mark the end (Chinese convention, default) or the start of the hour")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io as _io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +41,7 @@ FORMATS = {
     "tidy": ("hourly", ("*.csv", "*.parquet", "*.pq")),
     "tidy_daily": ("daily", ("*.csv", "*.parquet", "*.pq")),
     "guigang_daily": ("daily", ("station_daily*.csv",)),
+    "aqistudy": ("daily", ("*.csv",)),
 }
 #: Columns of the stored flags table.
 FLAG_COLUMNS = ("station", "time", "column", "value", "reason", "detail")
@@ -58,6 +59,9 @@ class IngestReport:
     result: store.IngestResult
     flags: pd.DataFrame
     flags_file: Path | None
+    #: What the reader reports about the files' quirks (``aqistudy``: encodings, header shapes,
+    #: no-data days, header-only and out-of-order files, duplicates), as terminal lines.
+    reader_notes: list = field(default_factory=list)
 
     def summary(self) -> str:
         """A few lines for the terminal."""
@@ -69,6 +73,7 @@ class IngestReport:
             "flagged values (set missing, kept with a reason): "
             + (", ".join(f"{k} {v}" for k, v in sorted(by_reason.items())) if by_reason else "none"),
         ]
+        lines[1:1] = list(self.reader_notes)
         unparsed = self.flags[self.flags["detail"].astype(str).str.contains(" line ", regex=False)] if len(self.flags) else self.flags
         for row in unparsed.head(5).itertuples():
             lines.append(f"  {row.detail}: {row.reason} ({row.value!r}) -> missing")
@@ -119,7 +124,7 @@ def ingest_files(
 
     Parameters
     ----------
-    fmt : {"cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily"}
+    fmt : {"cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"}
     sources : path, folder, glob or list of those
     store_dir : path
     hour_label : {"end", "start"}
@@ -140,10 +145,11 @@ def ingest_files(
     kw = {"errors": "raise" if strict else "flag"}
     if fmt in ("cnemc", "china_sites", "prsa", "tidy"):
         kw["hour_label"] = hour_label
-    if fmt in ("cnemc", "china_sites", "prsa", "tidy", "tidy_daily"):
+    if fmt in ("cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "aqistudy"):
         kw["progress"] = progress
     frame = readers.read(fmt, files, **kw)
     parse_flags = _parse_flags_to_quality(readers.pop_flags(frame))
+    notes = readers.aqistudy_summary(frame.attrs["aqistudy"]) if "aqistudy" in frame.attrs else []
     frame.attrs.clear()
     rows_read = len(frame)
     if table == "hourly":
@@ -167,7 +173,7 @@ def ingest_files(
                 out[c] = out[c].astype(str)
             out.to_parquet(buf, index=False)
             atomic_write_bytes(flags_file, buf.getvalue())
-    return IngestReport(fmt, table, files, rows_read, result, flags, flags_file)
+    return IngestReport(fmt, table, files, rows_read, result, flags, flags_file, notes)
 
 
 def load_flags(store_dir, table: str = "hourly") -> pd.DataFrame:

@@ -199,7 +199,7 @@ def test_guigang_fixture_errors(tmp_path):
 
 
 def test_read_dispatch(tmp_path):
-    assert set(FORMATS) == {"cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily"}
+    assert set(FORMATS) == {"cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"}
     f = write(tmp_path / "h.csv", HOURLY)
     pd.testing.assert_frame_equal(read("tidy", f), read_tidy(f))
     d = write(tmp_path / "d.csv", DAILY)

@@ -14,6 +14,8 @@ format            reader                        source
 ``tidy``          :func:`read_tidy`             airq's tidy hourly CSV/Parquet
 ``tidy_daily``    :func:`read_tidy_daily`       airq's tidy station-daily CSV/Parquet
 ``guigang_daily`` :func:`read_guigang_daily`    Guigang 2023 Q1 ``station_daily.csv``
+``aqistudy``      :func:`read_aqistudy`         aqistudy.cn city daily ``<城市>.csv`` (2013-2017;
+                                                GBK or UTF-8, broken 8-name header, 无 = no data)
 ================  ============================  ==================================================
 
 Canonical hourly table: ``station`` (str), ``time`` (datetime64[ns]), ``so2, no2, co, o3,
@@ -35,7 +37,10 @@ in which case it becomes NaN and is listed in ``df.attrs["flags"]`` (columns
 :data:`FLAG_COLUMNS`: ``station, time, column`` (canonical), ``value`` (verbatim),
 ``reason``, ``source``, ``row`` (line), ``raw_column``). Key fields (station, time) always
 raise: a row that cannot be placed cannot be flagged. No row is ever dropped; duplicated
-station-hours are kept (flagging them is :mod:`airq.quality`'s job). Raw files are only read.
+station-hours are kept (flagging them is :mod:`airq.quality`'s job) — except in ``aqistudy``,
+whose two folders repeat the same city-days: agreeing repeats are collapsed to one row and
+counted, disagreeing ones raise or are flagged ``duplicate_conflict`` (see
+:mod:`airq.io.aqistudy`). Raw files are only read.
 
 .. warning::
    pandas cannot handle a DataFrame inside ``attrs`` everywhere: ``pd.concat`` of two frames
@@ -58,6 +63,7 @@ from ._core import (
     POLLUTANTS,
     empty_flags,
 )
+from .aqistudy import AQISTUDY_CATEGORIES, AQISTUDY_FIELDS, aqistudy_summary, read_aqistudy
 from .china_sites import CHINA_SITES_TYPES, read_china_sites
 from .cnemc import CNEMC_COLUMNS, read_cnemc, read_cnemc_stations
 from .errors import ReadError
@@ -76,6 +82,8 @@ __all__ = [
     "read_tidy",
     "read_tidy_daily",
     "read_guigang_daily",
+    "read_aqistudy",
+    "aqistudy_summary",
     "pop_flags",
     "POLLUTANTS",
     "HOURLY_COLUMNS",
@@ -88,6 +96,8 @@ __all__ = [
     "CHINA_SITES_TYPES",
     "PRSA_STATIONS",
     "GUIGANG_DAILY_COLUMNS",
+    "AQISTUDY_FIELDS",
+    "AQISTUDY_CATEGORIES",
 ]
 
 #: format name -> reader, for :func:`read`.
@@ -98,6 +108,7 @@ FORMATS = {
     "tidy": read_tidy,
     "tidy_daily": read_tidy_daily,
     "guigang_daily": read_guigang_daily,
+    "aqistudy": read_aqistudy,
 }
 
 
@@ -106,7 +117,7 @@ def read(format: str, sources, **kw) -> pd.DataFrame:
 
     Parameters
     ----------
-    format : {"cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily"}
+    format : {"cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"}
         The file format (see the table in :mod:`airq.io`).
     sources : str, os.PathLike, or list of those
         Files, folders or glob patterns.
@@ -116,7 +127,8 @@ def read(format: str, sources, **kw) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The canonical hourly table (``tidy_daily``/``guigang_daily``: station-daily table).
+        The canonical hourly table (``tidy_daily``/``guigang_daily``/``aqistudy``: station-daily
+        table).
 
     Raises
     ------
