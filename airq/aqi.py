@@ -52,6 +52,7 @@ __all__ = [
     "INDICATOR_NAMES",
     "iaqi",
     "daily_aqi",
+    "daily_aqi_values",
     "realtime_aqi",
     "aqi_category",
 ]
@@ -312,8 +313,12 @@ def _combine(
     required: Iterable[str],
     missing_rule: str,
     over_standard_iaqi: int | None,
+    labels: bool = True,
 ) -> dict[str, np.ndarray]:
-    """AQI, primary and over-standard codes from sub-indices (all float arrays with NaN)."""
+    """AQI, primary and over-standard codes from sub-indices (all float arrays with NaN).
+
+    ``labels=False`` returns the AQI alone (``{"aqi": ...}``).
+    """
     names = [k for k in INDICATOR_ORDER if k in subs]
     mat = np.column_stack([subs[k] for k in names])
     offscale = np.isinf(mat).any(axis=1)  # beyond="nan": a sub-index off the scale
@@ -331,6 +336,8 @@ def _combine(
     elif missing_rule != "available":
         raise ValueError(f"unknown missing rule {missing_rule!r}")
     aqi[offscale] = np.nan  # an off-scale pollutant is not a missing one: no AQI at all
+    if not labels:
+        return {"aqi": aqi}
     # Primary pollutant(s): sub-index equal to the AQI, only when AQI > 50 (S1 §3.3, S2 §4.3.1).
     is_primary = have & (mat == aqi[:, None]) & (aqi[:, None] > 50)
     primary = _codes_to_labels(is_primary, names)
@@ -470,33 +477,86 @@ def daily_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", unm
     frame = _prepare(frame, "daily_aqi")
 
     def compute(sub: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
-        _check_options(on_missing, unmonitored, rs.daily.keys())
-        missing_cols = [c for c in rs.daily if c not in sub.columns and c not in unmonitored]
-        if missing_cols:
-            raise ValueError(
-                f"daily_aqi under {rs.name} needs column(s) {missing_cols}; "
-                f"indicators: {', '.join(rs.daily)} (name never-measured ones in unmonitored=)"
-            )
-        subs = {}
-        for col, table in rs.daily.items():
-            if col in sub.columns:
-                subs[col] = _iaqi_table(_column(sub, col), rs, table, beyond, f"column {col!r}", sub.index)
-            else:
-                subs[col] = np.full(len(sub), np.nan)
-        # HJ 633—2012 Table 1 note 3: O3 8-h > 800 has no sub-index; the O3 1-h one is reported.
-        # Such a day is not "missing" O3 8-h.
-        required = [c for c in rs.daily if c not in unmonitored]
-        rule = rs.above.get("o3_8h")
-        if rule is not None and rule.action == "use" and "o3_8h" in sub.columns:
-            cs = round_scaled(_numeric(_column(sub, "o3_8h"), "column 'o3_8h'"), rs.decimals["o3"])
-            over = cs > float(rule.threshold) * 10 ** rs.decimals["o3"]
-            if over.any():
-                subs["o3_8h"] = np.where(over, np.nan, subs["o3_8h"])
-                required_mask = over
-                return _finish_partial(sub, rs, subs, required, on_missing, "o3_8h", required_mask)
+        subs, required, exempt = _daily_subindices(lambda c: _column(sub, c), sub.columns, len(sub), rs,
+                                                   unmonitored, beyond, on_missing, sub.index)
+        if exempt is not None:
+            return _finish_partial(sub, rs, subs, required, on_missing, "o3_8h", exempt)
         return _finish(sub, rs, subs, required, on_missing)
 
     return _apply_by_rules(frame, rules, "date", compute)
+
+
+def _daily_subindices(get, columns, n: int, rs: RuleSet, unmonitored, beyond, on_missing, index=None):
+    """Daily sub-indices under ``rs``: (subs, required indicators, rows exempt from O3 8-h or None).
+
+    Shared by :func:`daily_aqi` and :func:`daily_aqi_values`, so both give the same AQI.
+    """
+    _check_options(on_missing, unmonitored, rs.daily.keys())
+    missing_cols = [c for c in rs.daily if c not in columns and c not in unmonitored]
+    if missing_cols:
+        raise ValueError(
+            f"daily_aqi under {rs.name} needs column(s) {missing_cols}; "
+            f"indicators: {', '.join(rs.daily)} (name never-measured ones in unmonitored=)"
+        )
+    subs = {}
+    for col, table in rs.daily.items():
+        if col in columns:
+            subs[col] = _iaqi_table(get(col), rs, table, beyond, f"column {col!r}", index)
+        else:
+            subs[col] = np.full(n, np.nan)
+    # HJ 633—2012 Table 1 note 3: O3 8-h > 800 has no sub-index; the O3 1-h one is reported.
+    # Such a day is not "missing" O3 8-h.
+    required = [c for c in rs.daily if c not in unmonitored]
+    rule = rs.above.get("o3_8h")
+    if rule is not None and rule.action == "use" and "o3_8h" in columns:
+        cs = round_scaled(_numeric(get("o3_8h"), "column 'o3_8h'"), rs.decimals["o3"])
+        over = cs > float(rule.threshold) * 10 ** rs.decimals["o3"]
+        if over.any():
+            subs["o3_8h"] = np.where(over, np.nan, subs["o3_8h"])
+            return subs, required, over
+    return subs, required, None
+
+
+def daily_aqi_values(values, *, rules, on_missing: str = "rules", unmonitored=(), beyond: str = "cap") -> np.ndarray:
+    """Daily AQI only, as a float array, for many days judged by one rule set (fast path).
+
+    The same sub-index and combination code as :func:`daily_aqi` (GB/T 8170 rounding, exact
+    integer interpolation rounded up, the rule set's missing-data rule), without building the
+    category and primary-pollutant columns — for simulated days (:mod:`airq.forecast`), where
+    millions of AQI are needed and only the value counts.
+
+    Parameters
+    ----------
+    values : mapping str -> array
+        Daily concentrations by indicator key (``so2, no2, co, pm10, pm25, o3_8h``, ``o3_1h``
+        for HJ 633—2012) [µg/m³; co mg/m³], float arrays of one shape, NaN = missing.
+    rules : rule-set name or RuleSet
+        One rule set for every value (split by date before calling; :func:`airq.rules_for`).
+    on_missing, unmonitored, beyond
+        As in :func:`daily_aqi`.
+
+    Returns
+    -------
+    numpy.ndarray
+        AQI (integral floats, NaN where there is none), in the shape of the inputs.
+
+    References
+    ----------
+    .. [1] HJ 633—2012 §5-6; HJ 633—2026 §4.2, §5.3 (standards.md §1.2-1.6).
+    """
+    rs = get_rules(rules)
+    arrays = {k: np.asarray(v, dtype=float) for k, v in values.items()}
+    shape = next(iter(arrays.values())).shape if arrays else (0,)
+    flat = {k: v.ravel() for k, v in arrays.items()}
+    n = int(np.prod(shape))
+    subs, required, exempt = _daily_subindices(lambda c: flat[c], flat.keys(), n, rs, unmonitored, beyond, on_missing)
+    rule = rs.missing_rule if on_missing == "rules" else on_missing
+    aqi = _combine(subs, required, rule, None, labels=False)["aqi"]
+    if exempt is not None and exempt.any():
+        part = _combine({k: v[exempt] for k, v in subs.items()}, [r for r in required if r != "o3_8h"], rule, None,
+                        labels=False)["aqi"]
+        aqi[exempt] = part
+    return aqi.reshape(shape)
 
 
 def _finish_partial(sub, rs, subs, required, on_missing, key, exempt_mask) -> pd.DataFrame:

@@ -106,6 +106,7 @@ __all__ = [
     "o3_p90_allowance",
     "whatif",
     "assess_targets",
+    "meets_target",
 ]
 
 #: Possible ``status`` values (see the module docstring).
@@ -1551,3 +1552,71 @@ def assess_targets(
         # None stays None (not NaN) in the object columns; "current" is a float column.
         columns[col] = pd.Series(values, index=index, dtype=float if col == "current" else object)
     return pd.DataFrame(columns, index=index)
+
+
+# --------------------------------------------------------------------------- many outcomes at once
+
+#: Target keys judged "at least" (the others are "at most").
+_MIN_KEYS = ("good_day_ratio", "good_days")
+_RATIO_KEYS = {"good_day_ratio": True, "heavy_day_ratio": False}
+
+
+def meets_target(key: str, target: Any, *, value=None, days=None, valid_days=None, decimals: Any = "default") -> np.ndarray:
+    """Whether each of many year-end outcomes meets a target, with this module's semantics.
+
+    For simulated years (:mod:`airq.forecast`): the same reading of a target as
+    :func:`assess_targets` — the good-day and heavy ratios judged on exact day counts, the
+    published value rounded per GB/T 8170 where the key's comparison is "published"
+    (:data:`DEFAULT_REPORTING_DECIMALS`: good-day ratio and PM2.5 mean at 1 decimal, so a
+    PM2.5 target of 30.9 passes up to 30.95, the boundary itself as GB/T 8170 rounds it).
+
+    Parameters
+    ----------
+    key : str
+        ``good_day_ratio`` [%] or ``heavy_day_ratio`` [%] (give ``days`` and ``valid_days``);
+        ``good_days`` [days] (give ``days``); ``pm25_mean``, ``pm10_mean`` [µg/m³],
+        ``o3_p90`` [µg/m³], ``composite_index`` (give ``value``).
+    target : number, str, Decimal
+        The target as the plan writes it (taken as that decimal).
+    value : array of float, optional
+        The statistic; NaN never meets a target.
+    days, valid_days : array of int, optional
+        Counts for the ratio keys (good or heavy days, valid days).
+    decimals : int, None or "default"
+        Comparison precision; ``"default"``: :data:`DEFAULT_REPORTING_DECIMALS` (``None`` =
+        strict) for the keys it lists, strict for the others.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    References
+    ----------
+    .. [1] standards.md §4 (effective threshold), §2.7 (published precision), §2.9 (ratios).
+    """
+    t = _exact(target, "target")
+    if decimals == "default":
+        decimals = DEFAULT_REPORTING_DECIMALS.get(key)
+    dec = _decimals(decimals) if decimals is not None else None
+    if key in _RATIO_KEYS:
+        if days is None or valid_days is None:
+            raise ValueError(f"meets_target({key!r}) needs days= and valid_days=")
+        d = np.asarray(days, dtype=np.int64)
+        n = np.asarray(valid_days, dtype=np.int64)
+        d, n = np.broadcast_arrays(d, n)
+        pairs, inverse = np.unique(np.stack([d.ravel(), n.ravel()]), axis=1, return_inverse=True)
+        judge = _meets_min if _RATIO_KEYS[key] else _meets_max
+        ok = np.array([n_ > 0 and judge(Fraction(100 * int(d_), int(n_)), t, dec) for d_, n_ in pairs.T], dtype=bool)
+        return ok[inverse.ravel()].reshape(d.shape)
+    if key == "good_days":
+        return np.asarray(days) >= t
+    if value is None:
+        raise ValueError(f"meets_target({key!r}) needs value=")
+    v = np.asarray(value, dtype=float)
+    if key in _MIN_KEYS:
+        raise ValueError(f"meets_target: {key!r} is judged on counts")
+    t_eff, inclusive = _max_threshold(t, dec)
+    with np.errstate(invalid="ignore"):
+        below = v < float(t_eff)
+        at = v == float(t_eff)
+    return below | (at & inclusive)
