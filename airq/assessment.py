@@ -51,6 +51,7 @@ __all__ = [
     "whatif_for_group",
     "read_dust_days",
     "COMPARISON_KEYS",
+    "O3_1H_NOTE",
 ]
 
 _DAILY_VALUES = ("so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h")
@@ -58,6 +59,10 @@ _TARGET_KEYS = ("good_day_ratio", "pm25_mean", "heavy_day_ratio", "o3_p90", "goo
 #: Targets judged on their published value (standards.md §4); the others strictly.
 COMPARISON_KEYS = ("good_day_ratio", "pm25_mean")
 _DUST_MODES = {"none": None, "exclude_days": "exclude_exceedance", "recompute": "recompute"}
+#: Said wherever a daily AQI under HJ 633—2012 was computed without the daily max 1-h O3.
+O3_1H_NOTE = ("the data carry no daily max 1-h O3 (daily values such as the aqistudy city files): days before "
+              "2026-03-01 have their HJ 633—2012 AQI from the other six indicators, which can only be lower than "
+              "or equal to the AQI with it")
 
 
 def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False, with_hourly: bool = False):
@@ -124,7 +129,13 @@ def group_days(plan: Plan, station_daily_frame: pd.DataFrame, *, groups=None, ru
         hourly=hourly if method != "mean_of_station_max" else None,
         allow_absent_stations=True,
     )
-    return group_daily_aqi(gd, rules=rules)
+    kw = {}
+    early = gd["date"] < pd.Timestamp("2026-03-01") if len(gd) else pd.Series(dtype=bool)
+    if len(gd) and early.any() and ("o3_1h" not in gd.columns or gd.loc[early, "o3_1h"].isna().all()):
+        kw["unmonitored"] = ("o3_1h",)
+    out = group_daily_aqi(gd, rules=rules, **kw)
+    out.attrs["notes"] = [O3_1H_NOTE] if kw else []
+    return out
 
 
 def read_dust_days(path) -> pd.DataFrame:
@@ -283,7 +294,7 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     stats = stats.set_index("group").reindex(names).rename_axis("group").reset_index()
     previous = period_stats(prev, start=prev_start, end=prev_end, **kw) if len(prev) else prev.iloc[0:0]
     published = publish(stats.dropna(subset=["valid_days"]), decimals=dict(plan.options.decimals))
-    notes = []
+    notes = list(daily.attrs.get("notes", []))
     if proxies:
         notes.append(f"{proxies} station-day(s) flagged as proxies of the natural day (window_flag != T00) were left out")
     if mode is not None and dust is None:

@@ -75,6 +75,7 @@ __all__ = [
     "load_plan",
     "load_station_list",
     "plan_from_station_list",
+    "plan_by_station",
 ]
 
 #: Kinds of group: a county-level unit, the whole city, or one station on its own.
@@ -1024,6 +1025,32 @@ def load_plan(path: str | Path, *, station_list: str | Path | pd.DataFrame | Non
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(file, text, exc) from None
     return _build_plan(raw, file, Path(path).resolve().parent, station_list)
+
+
+def plan_by_station(codes, *, name: str = "every station its own group", source: str | None = None) -> Plan:
+    """A plan in which every station is its own group (``--by station``): no config, no targets.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        Station codes (or names, e.g. the cities of the aqistudy data), as the store holds them.
+    name : str
+        Name of the plan.
+
+    Returns
+    -------
+    Plan
+        Groups of kind ``"station"`` named by the code, in sorted order; no targets, default
+        options.
+    """
+    codes = sorted({str(c) for c in codes})
+    if not codes:
+        raise ValueError("no stations: the store holds no data (run `airq ingest` first)")
+    stations = {c: Station(code=c, name=c, county=None, lat=None, lon=None, contrast=False, origin="store")
+                for c in codes}
+    groups = {c: Group(name=c, stations=(c,), kind="station") for c in codes}
+    return Plan(name=name, city="", years=(), stations=stations, groups=groups, targets={}, default_targets={},
+                options=Options(), source=source or "every station of the store as its own group")
 
 
 def plan_from_station_list(

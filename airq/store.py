@@ -122,6 +122,7 @@ __all__ = [
     "load",
     "load_daily",
     "read_manifest",
+    "stations",
     "verify",
     "recover",
 ]
@@ -897,6 +898,20 @@ def load_daily(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) 
 
 # --------------------------------------------------------------------------------------------
 # verify
+
+
+def stations(store_dir=DEFAULT_STORE) -> list[str]:
+    """Every station code the store holds, hourly or daily, sorted (reads the station column only)."""
+    store = Path(store_dir)
+    if not (store / MANIFEST).exists():
+        raise FileNotFoundError(f"{store}: not an airq store (no {MANIFEST}); create it with `airq ingest`")
+    found: set[str] = set()
+    for table in (_HOURLY, _DAILY):
+        for m in _stored_months(store, table):
+            path = store / _rel(table, m)
+            if path.exists():
+                found.update(pd.read_parquet(path, columns=["station"])["station"].astype(str).unique())
+    return sorted(found)
 
 
 def verify(store_dir=DEFAULT_STORE) -> pd.DataFrame:
