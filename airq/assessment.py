@@ -52,6 +52,11 @@ __all__ = [
     "read_dust_days",
     "COMPARISON_KEYS",
     "O3_1H_NOTE",
+    "plan_targets",
+    "comparison_decimals",
+    "group_history",
+    "GroupOutlook",
+    "forecast_groups",
 ]
 
 _DAILY_VALUES = ("so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h")
@@ -225,6 +230,17 @@ def position(stats_row: pd.Series, daily: pd.DataFrame, group: str) -> dict:
         "pm25_valid_days": int(stats_row["n_days_pm25"]),
         "o3_8h": sorted(g["o3_8h"].dropna().tolist()),
     }
+
+
+def comparison_decimals(plan: Plan) -> dict:
+    """The plan's reporting decimals of the targets judged on their published value (§4)."""
+    return _comparison_decimals(plan)
+
+
+def plan_targets(plan: Plan, group: str, year: int) -> tuple[dict, bool]:
+    """(targets of ``group`` for ``year`` as key -> value, taken from the plan's default?); ({}, False) if none."""
+    tv, from_default = _targets_of(plan, group, year)
+    return dict(tv or {}), from_default
 
 
 def _comparison_decimals(plan: Plan) -> dict:
@@ -415,3 +431,101 @@ def whatif_for_group(plan: Plan, store_dir, group: str, as_of, *, targets=None, 
             **assume,
         )
     return pos, table, result
+
+
+# --------------------------------------------------------------------------- forecasts
+
+#: Years of history loaded for a forecast (the store may hold fewer).
+HISTORY_YEARS = 10
+
+
+def group_history(plan: Plan, store_dir, end, *, groups=None, years: int = HISTORY_YEARS,
+                  accept_proxy: bool = False) -> pd.DataFrame:
+    """Group daily values and AQI of the plan's groups from ``years`` years before ``end`` up to ``end``.
+
+    Nothing after ``end`` is read from the store (a forecast issued on ``end`` cannot peek).
+    """
+    end = pd.Timestamp(end).normalize()
+    names = list(plan.groups) if groups is None else list(groups)
+    start = pd.Timestamp(end.year - years, 1, 1)
+    daily, _ = _load(plan, store_dir, start, end, names, accept_proxy, None)
+    return daily[daily["date"] <= end].reset_index(drop=True)
+
+
+@dataclass
+class GroupOutlook:
+    """A group's year-end forecast beside its remaining allowances (:func:`forecast_groups`).
+
+    Attributes
+    ----------
+    group : str
+    forecast : airq.forecast.YearEndForecast or None
+        None when the group could not be forecast (``error`` says why).
+    allowances : DataFrame or None
+        :func:`airq.targets.assess_targets` as of the same day (None without targets).
+    targets : dict
+        The targets used (plan's, overridden by the caller's).
+    error : str or None
+    """
+
+    group: str
+    forecast: object
+    allowances: pd.DataFrame | None
+    targets: dict
+    error: str | None = None
+
+
+def forecast_groups(plan: Plan, store_dir, as_of, *, groups=None, targets=None, n_sims: int = 2000, seed: int = 0,
+                    params=None, history: pd.DataFrame | None = None) -> dict:
+    """Year-end forecast and remaining allowances of each group as of ``as_of``.
+
+    Parameters
+    ----------
+    targets : mapping, optional
+        Target key -> value overriding the plan's, for every group.
+    history : DataFrame, optional
+        :func:`group_history` output, if already loaded.
+
+    Returns
+    -------
+    dict of group -> GroupOutlook
+        A group whose last day with a valid AQI is before ``as_of`` (days not ingested yet are
+        not invalid days), or that cannot be forecast, carries ``error`` instead.
+    """
+    from .forecast import forecast_year_end
+
+    as_of = pd.Timestamp(as_of).normalize()
+    names = list(plan.groups) if groups is None else list(groups)
+    unknown = [g for g in names if g not in plan.groups]
+    if unknown:
+        raise ValueError(f"unknown group(s) {unknown}; the plan has: {', '.join(plan.groups)}")
+    daily = group_history(plan, store_dir, as_of, groups=names) if history is None else history
+    notes = list(daily.attrs.get("notes", []))
+    out = {}
+    for g in names:
+        d = daily[daily["group"] == g]
+        tv, _ = plan_targets(plan, g, as_of.year)
+        tv.update(targets or {})
+        last = _last_data_day(d)
+        if last is None or last < as_of:
+            why = "no valid day in the store" if last is None else f"the last day with data is {last:%Y-%m-%d}"
+            out[g] = GroupOutlook(g, None, None, tv, f"as-of {as_of:%Y-%m-%d} is after the data of {g} ({why}); "
+                                  "ingest the missing days or forecast as of that day")
+            continue
+        try:
+            fc = forecast_year_end(d, as_of, targets=tv, decimals=_comparison_decimals(plan), n_sims=n_sims, seed=seed,
+                                   params=params, group=g)
+        except ValueError as exc:
+            out[g] = GroupOutlook(g, None, None, tv, str(exc))
+            continue
+        fc.notes[:0] = [n for n in notes if n not in fc.notes and "1-h O3" not in n]
+        allow = None
+        assessable = {k: v for k, v in tv.items() if k in _TARGET_KEYS}
+        if assessable:
+            ytd = d[d["date"] >= pd.Timestamp(as_of.year, 1, 1)]
+            st = period_stats(ytd, start=pd.Timestamp(as_of.year, 1, 1), end=as_of).set_index("group").loc[g]
+            if int(st["valid_days"]):
+                allow = assess_targets(position(st, ytd, g), assessable, as_of=as_of.date(), year=as_of.year,
+                                       reporting_decimals=_comparison_decimals(plan))
+        out[g] = GroupOutlook(g, fc, allow, tv)
+    return out

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 import numpy as np
@@ -36,7 +36,7 @@ import pandas as pd
 from .forecast import ForecastParams, YearEndModel, climatology, persistence, year_end_stats
 from .rounding import round_gbt8170
 
-__all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets"]
+__all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets", "fit_spread"]
 
 METHODS = ("model", "persistence", "climatology")
 #: Scores reported per method (units: µg/m³, percentage points, days; shares; Brier in [0, 1]).
@@ -161,12 +161,15 @@ class BacktestResult:
         probabilities and the truth.
     skipped : list of (group, year, reason)
     n_sims, seed : int
+    spreads : dict
+        With ``calibrate=True``: the ``spread`` used for each test year (fitted without it).
     """
 
     records: pd.DataFrame
     skipped: list
     n_sims: int
     seed: int
+    spreads: dict = field(default_factory=dict)
 
     @property
     def n_forecasts(self) -> int:
@@ -190,6 +193,7 @@ class BacktestResult:
             by = self.scores("month")
             for m, frame in by.groupby("month"):
                 out["by_horizon"][f"{int(m):02d}"] = block(frame.drop(columns="month"))
+        out["spreads"] = {str(y): v for y, v in self.spreads.items()}
         out["skipped"] = [{"group": g, "year": int(y), "reason": why} for g, y, why in self.skipped]
         return out
 
@@ -221,9 +225,30 @@ def _score(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(out)
 
 
+def fit_spread(records: pd.DataFrame, current: float = 1.0, coverage: float = 0.8) -> float:
+    """The ``spread`` that would make the model's 80 % intervals cover ``coverage`` of these records.
+
+    Each record's error is measured in half-widths of its 80 % interval, |truth − median| /
+    ((q90 − q10) / 2), for the PM2.5 mean and the good-day ratio; scaling the simulated spread
+    by the ``coverage`` quantile of that ratio would put that share inside. The within-month
+    weather is not scaled, so this is a slight under-correction. Clipped to [0.5, 4].
+    """
+    m = records[records["method"] == "model"]
+    ratios = []
+    for f in ("pm25_mean", "good_day_ratio"):
+        half = (m[f"{f}_q90"] - m[f"{f}_q10"]) / 2
+        ok = half > 0
+        ratios.append((m[f"{f}_truth"] - m[f"{f}_point"]).abs()[ok] / half[ok])
+    r = pd.concat(ratios).dropna()
+    if not len(r):
+        return current
+    return float(np.clip(current * np.quantile(r, coverage), 0.5, 4.0))
+
+
 def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12), n_sims: int = 500, seed: int = 0,
              targets: Mapping | None = None, decimals: Mapping | None = None, params: ForecastParams | None = None,
-             min_days: int = 330, workers: int = 1, progress: Callable | bool = False) -> BacktestResult:
+             min_days: int = 330, workers: int = 1, progress: Callable | bool = False, calibrate: bool = False,
+             calibration_years=()) -> BacktestResult:
     """Issue month-end forecasts for every group and year and score them (module docstring).
 
     Parameters
@@ -254,6 +279,10 @@ def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12),
     BacktestResult
     """
     params = params or ForecastParams()
+    kw = dict(months=months, n_sims=n_sims, seed=seed, targets=targets, decimals=decimals, min_days=min_days,
+              workers=workers, progress=progress)
+    if calibrate:
+        return _calibrated(dailies, list(years), list(calibration_years), params, kw)
     targets_of = _PlanOrLastYear(targets)
     jobs = [(g, d, list(years), list(months), int(n_sims), int(seed), targets_of, params, decimals, min_days)
             for g, d in dailies.items()]
@@ -275,6 +304,23 @@ def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12),
             if report:
                 report(i, len(jobs))
     return BacktestResult(pd.DataFrame(rows), skipped, int(n_sims), int(seed))
+
+
+def _calibrated(dailies, years, extra, params, kw) -> BacktestResult:
+    """Leave one year out: each test year's ``spread`` is fitted on the other years' forecasts."""
+    every = sorted(set(years) | set(extra))
+    if len(every) < 2:
+        raise ValueError("calibrate=True needs at least two years (the test years and calibration_years together)")
+    first = backtest(dailies, every, params=params, **kw)
+    rows, skipped, spreads = [], list(first.skipped), {}
+    for y in years:
+        train = first.records[first.records["year"] != y]
+        spreads[y] = fit_spread(train, params.spread)
+        res = backtest(dailies, [y], params=replace(params, spread=spreads[y]), **kw)
+        rows.append(res.records)
+    out = BacktestResult(pd.concat(rows, ignore_index=True), skipped, int(kw["n_sims"]), int(kw["seed"]))
+    out.spreads = spreads
+    return out
 
 
 def _stderr_progress(done: int, total: int) -> None:

@@ -176,7 +176,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     from .assessment import assess
     from .report import assessment_payload, assessment_text
 
-    plan = _load_plan(args.config)
+    from .cli_forecast import plan_from_args
+
+    plan = plan_from_args(args)
     groups = None
     if args.group:
         unknown = [g for g in args.group if g not in plan.groups]
@@ -352,6 +354,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .cli_forecast import add_parsers as add_forecast_parsers
+    from .cli_forecast import add_plan_arguments
+
     parser = argparse.ArgumentParser(prog="airq", description="Exact Chinese air-quality statistics (HJ 633, GB 3095, HJ 663).")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -385,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("assess", help="statistics and targets of a plan's groups over a period")
-    p.add_argument("--config", required=True, help="plan TOML (config/guigang_2023.toml)")
+    add_plan_arguments(p)
     p.add_argument("--store", required=True, help="store folder")
     p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
     p.add_argument("--group", action="append", help="only this group (repeatable)")
@@ -430,6 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--station", action="append", help="only this station (repeatable)")
     p.add_argument("--csv", action="store_true", help="the full table as CSV")
     p.set_defaults(func=_cmd_quality)
+
+    add_forecast_parsers(sub)
 
     p = sub.add_parser("demo", help="run the demo job on synthetic data")
     p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")

@@ -72,7 +72,9 @@ def year_end_stats(aqi: np.ndarray, conc: dict, *, composite_limits: str = "GB30
         out["good_day_ratio"] = np.where(vd > 0, 100.0 * out["good_days"] / np.maximum(vd, 1), np.nan)
         out["heavy_day_ratio"] = np.where(vd > 0, 100.0 * out["heavy_days"] / np.maximum(vd, 1), np.nan)
         for p in ("so2", "no2", "pm10", "pm25"):
-            out[f"{p}_mean"] = np.nanmean(conc[p], axis=1) if conc[p].shape[1] else np.full(len(aqi), np.nan)
+            n = (~np.isnan(conc[p])).sum(axis=1)
+            total = np.nansum(conc[p], axis=1)
+            out[f"{p}_mean"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
     out["co_p95"] = _hj663_rows(conc["co"], 95)
     out["o3_8h_p90"] = _hj663_rows(conc["o3_8h"], 90)
     limits = get_limits(composite_limits)

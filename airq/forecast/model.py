@@ -8,6 +8,7 @@ The reasoning behind each part is in ``docs/forecast.md``.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +50,10 @@ class ForecastParams:
         Caps of the estimated lag-1 autocorrelations (monthly anomalies, daily residuals).
     default_month_sd : float
         SD of a month's anomaly [log units] when the history has too few months to estimate it.
+    spread : float
+        Factor on the level and monthly-anomaly SDs: the one parameter fitted across groups and
+        years (:func:`airq.backtest.backtest` with ``calibrate=True`` fits it leaving the test
+        year out); 1 = the model's own estimates.
     """
 
     harmonics: int = 3
@@ -61,6 +66,7 @@ class ForecastParams:
     max_monthly_persistence: float = 0.6
     max_daily_persistence: float = 0.9
     default_month_sd: float = 0.25
+    spread: float = 1.0
 
 
 def _z(values: np.ndarray, p: str) -> np.ndarray:
@@ -186,12 +192,17 @@ class YearEndModel:
         return YearEndFit(self, years, measured, fits, int(hist["aqi"].notna().sum()))
 
     def _fit_one(self, hist: pd.DataFrame, q: str, years: list[int]) -> _Pollutant | None:
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing months and calendar days
+            return self._fit_one_quiet(hist, q, years)
+
+    def _fit_one_quiet(self, hist: pd.DataFrame, q: str, years: list[int]) -> _Pollutant | None:
         p = self.params
         ok = hist[q].notna().to_numpy()
         if ok.sum() < 60:
             return None
         dates = pd.DatetimeIndex(hist["date"])
-        doy = dates.dayofyear.to_numpy() - 1
+        doy = dates.day_of_year.to_numpy() - 1
         yi = np.searchsorted(years, dates.year.to_numpy())
         z = _z(hist[q].to_numpy(dtype=float), q)
         x = np.column_stack([np.eye(len(years))[yi], _fourier(doy, p.harmonics)])
@@ -285,7 +296,7 @@ class YearEndFit:
     def _simulate(self, ytd: Days, future: pd.DatetimeIndex, n: int, rng, notes: list) -> dict:
         p = self.model.params
         h = len(future)
-        doy = future.dayofyear.to_numpy() - 1
+        doy = future.day_of_year.to_numpy() - 1
         have = {q: f for q, f in self.fits.items() if f is not None}
         if not have:
             return self._simulate_no_prior(ytd, future, n, rng, notes)
@@ -311,11 +322,11 @@ class YearEndFit:
             prev = np.full(n, e_m)
             first = ytd.dates[-1].month - 1
             for m in range(k):
-                sd = f.month_sd * f.month_scale[(first + m) % 12]
+                sd = p.spread * f.month_sd * f.month_scale[(first + m) % 12]
                 prev = f.rho_month * prev + np.sqrt(1 - f.rho_month ** 2) * sd * month_draw[:, m, i]
                 anomaly[:, m] = prev
             days_ahead = np.arange(1, h + 1)
-            z = (f.seasonal[doy][None, :] + u + np.sqrt(v) * level_draw[:, i:i + 1] + anomaly[:, step]
+            z = (f.seasonal[doy][None, :] + u + p.spread * np.sqrt(v) * level_draw[:, i:i + 1] + anomaly[:, step]
                  + (f.phi_day ** days_ahead * e_d)[None, :] + f.daily[rows, cols])
             out[q] = np.maximum(np.exp(z) - OFFSET.get(q, 1.0), 0.0)
         return out
@@ -323,7 +334,7 @@ class YearEndFit:
     def _level(self, f: _Pollutant, ytd: Days, q: str) -> tuple[float, float, float, float]:
         """Posterior mean and variance of this year's level, and the recent anomalies."""
         p = self.model.params
-        doy = ytd.dates.dayofyear.to_numpy() - 1
+        doy = ytd.dates.day_of_year.to_numpy() - 1
         a = _z(ytd.conc[q], q) - f.seasonal[doy]
         ok = ~np.isnan(a)
         prior_var = p.level_sd ** 2
@@ -366,7 +377,7 @@ class YearEndFit:
             if np.isnan(z).all():
                 out[q] = np.full((n, h), np.nan)
                 continue
-            shock = p.no_prior_level_sd * zeta["o3" if q in O3_PAIR else "pm"][:, None]
+            shock = p.spread * p.no_prior_level_sd * zeta["o3" if q in O3_PAIR else "pm"][:, None]
             out[q] = np.maximum(np.exp(z[idx] + shock) - OFFSET.get(q, 1.0), 0.0) if h else np.empty((n, 0))
         return out
 

@@ -1,0 +1,264 @@
+"""The ``forecast`` and ``backtest`` commands (and ``--by station`` for plan-less stores).
+
+Presentation only: the numbers come from :func:`airq.assessment.forecast_groups` and
+:func:`airq.backtest.backtest`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import pandas as pd
+
+__all__ = ["add_parsers", "plan_from_args", "add_plan_arguments", "forecast_payload"]
+
+_LABELS = {
+    "good_day_ratio": ("good-day ratio", "%", "≥"),
+    "pm25_mean": ("PM2.5 mean", "µg/m³", "≤"),
+    "heavy_days": ("heavy days", "days", "≤"),
+    "heavy_day_ratio": ("heavy ratio", "%", "≤"),
+    "pm10_mean": ("PM10 mean", "µg/m³", "≤"),
+    "o3_8h_p90": ("O3-8h P90", "µg/m³", "≤"),
+    "composite_index": ("composite index", "", "≤"),
+}
+_TARGET_WORDS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
+                 "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days",
+                 "pm10_mean": "pm10_mean", "composite_index": "composite_index"}
+
+
+def _error(message: str):
+    from .cli import CLIError
+
+    return CLIError(message)
+
+
+def add_plan_arguments(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """``--config CONFIG`` or ``--by station`` (every station of the store its own group)."""
+    g = p.add_mutually_exclusive_group(required=required)
+    g.add_argument("--config", help="plan TOML (config/guigang_2023.toml)")
+    g.add_argument("--by", choices=["station"], help="no plan: every station of the store is its own group")
+
+
+def plan_from_args(args):
+    """The plan named by ``--config``, or one group per station of ``--store`` with ``--by station``."""
+    if getattr(args, "by", None) == "station":
+        from . import store
+        from .config import plan_by_station
+
+        try:
+            return plan_by_station(store.stations(args.store))
+        except (FileNotFoundError, ValueError) as exc:
+            raise _error(str(exc)) from None
+    from .cli import _load_plan
+
+    return _load_plan(args.config)
+
+
+def _groups(plan, wanted):
+    if not wanted or wanted == ["all"]:
+        return list(plan.groups)
+    unknown = [g for g in wanted if g not in plan.groups]
+    if unknown:
+        shown = ", ".join(list(plan.groups)[:20]) + (" ..." if len(plan.groups) > 20 else "")
+        raise _error(f"unknown group {unknown[0]!r}; the plan has: {shown}")
+    return wanted
+
+
+def _targets(words):
+    out = {}
+    for w in words or []:
+        key, sep, value = w.partition("=")
+        if not sep or key.strip() not in _TARGET_WORDS:
+            raise _error(f"--target {w!r}: expected KEY=VALUE with KEY one of {', '.join(sorted(_TARGET_WORDS))}")
+        try:
+            v = float(value)
+        except ValueError:
+            raise _error(f"--target {w!r}: {value!r} is not a number") from None
+        if not math.isfinite(v) or v < 0:
+            raise _error(f"--target {w!r}: the value must be a finite number >= 0")
+        out[_TARGET_WORDS[key.strip()]] = value.strip()
+    return out
+
+
+def _allowance(outlook, key):
+    a = outlook.allowances
+    if a is None or key not in a.index:
+        return None, None
+    row = a.loc[key]
+    return row["remaining"], row["status"]
+
+
+def forecast_payload(outlook) -> dict:
+    """The JSON object of one group: the forecast plus the remaining allowances beside it."""
+    if outlook.forecast is None:
+        return {"error": outlook.error, "targets": {k: float(v) for k, v in outlook.targets.items()}}
+    out = outlook.forecast.to_dict()
+    allow = {}
+    for key, name in (("good_day_ratio", "nongood_days"), ("heavy_day_ratio", "heavy_days"), ("pm25_mean", "pm25_ceiling")):
+        rem, status = _allowance(outlook, key)
+        if rem is not None or status is not None:
+            allow[name] = {"remaining": None if rem is None else float(rem), "status": status}
+    out["allowances"] = allow
+    return out
+
+
+def _fmt(x, nd=1):
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+
+def _text(outlook) -> str:
+    fc = outlook.forecast
+    if fc is None:
+        return f"{outlook.group}: no forecast — {outlook.error}"
+    hist = ", ".join(str(y) for y in fc.history["years"]) or "none"
+    lines = [f"{outlook.group} — year-end forecast as of {fc.as_of:%Y-%m-%d} ({fc.n_sims} simulated years, seed "
+             f"{fc.seed}, model {fc.model}; prior years {hist}: {fc.history['days']} valid days)"]
+    head = f"  {'indicator':<24}{'YTD':>9}{'median':>9}{'80% interval':>19}{'target':>11}{'P(meet)':>9}"
+    lines.append(head)
+    for key, row in fc.indicators.iterrows():
+        name, unit, sign = _LABELS[key]
+        nd = 0 if key in ("heavy_days", "o3_8h_p90") else (2 if key == "composite_index" else 1)
+        label = f"{name} [{unit}]" if unit else name
+        target = f"{sign} {row['target']:g}" if row["target"] is not None and not pd.isna(row["target"]) else "—"
+        interval = f"{_fmt(row['q10'], nd)} – {_fmt(row['q90'], nd)}"
+        p = "—" if row["p_meet"] is None or pd.isna(row["p_meet"]) else f"{row['p_meet']:.2f}"
+        lines.append(f"  {label:<24}{_fmt(row['ytd'], nd):>9}{_fmt(row['median'], nd):>9}{interval:>19}{target:>11}{p:>9}")
+    e = fc.expected
+    rem, _ = _allowance(outlook, "good_day_ratio")
+    lines.append(f"  remaining {e['remaining_days']} days: expected non-good {e['remaining_nongood_days']:.1f}"
+                 + (f" (still affordable: {rem})" if rem is not None else "")
+                 + f"; expected heavy {e['remaining_heavy_days']:.1f}"
+                 + (f" (still affordable: {_allowance(outlook, 'heavy_day_ratio')[0]})"
+                    if _allowance(outlook, "heavy_day_ratio")[0] is not None else ""))
+    ceiling, status = _allowance(outlook, "pm25_mean")
+    if ceiling is not None:
+        lines.append(f"  PM2.5 of the remaining days must average ≤ {ceiling} µg/m³ (status: {status})")
+    for n in fc.notes:
+        lines.append(f"  note: {n}")
+    return "\n".join(lines)
+
+
+def _cmd_forecast(args) -> int:
+    from .assessment import forecast_groups
+
+    plan = plan_from_args(args)
+    try:
+        as_of = pd.Timestamp(args.as_of)
+    except ValueError:
+        raise _error(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    if len(args.as_of.strip()) < 8:
+        raise _error(f"--as-of {args.as_of!r}: give a full date (YYYY-MM-DD)")
+    groups = _groups(plan, args.group)
+    if args.n_sims < 1:
+        raise _error("--n-sims must be at least 1")
+    try:
+        res = forecast_groups(plan, args.store, as_of, groups=groups, targets=_targets(args.target), n_sims=args.n_sims,
+                              seed=args.seed)
+    except (ValueError, FileNotFoundError) as exc:
+        raise _error(str(exc)) from None
+    if len(groups) == 1 and res[groups[0]].forecast is None:
+        raise _error(res[groups[0]].error)
+    if args.json:
+        print(json.dumps({g: forecast_payload(o) for g, o in res.items()}, ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        print("\n\n".join(_text(o) for o in res.values()))
+    return 0 if all(o.forecast is not None for o in res.values()) else 3
+
+
+def _years(text):
+    try:
+        years = [int(y) for y in str(text).split(",") if y.strip()]
+    except ValueError:
+        raise _error(f"--years {text!r}: expected years separated by commas, e.g. 2016,2017") from None
+    if not years:
+        raise _error("--years: give at least one year")
+    return years
+
+
+def _cmd_backtest(args) -> int:
+    from .assessment import group_history, plan_targets
+    from .backtest import backtest
+
+    plan = plan_from_args(args)
+    years = _years(args.years)
+    groups = _groups(plan, args.groups)
+    try:
+        daily = group_history(plan, args.store, pd.Timestamp(max(years), 12, 31), groups=groups,
+                              years=max(years) - min(years) + 10)
+    except (ValueError, FileNotFoundError) as exc:
+        raise _error(str(exc)) from None
+    dailies = {g: d for g, d in daily.groupby("group", sort=False)}
+    if args.require:
+        need = _years(args.require)
+        counts = daily[daily["aqi"].notna()].groupby(["group", daily["date"].dt.year]).size()
+        dailies = {g: d for g, d in dailies.items() if all(counts.get((g, y), 0) >= args.min_days for y in need)}
+        if not dailies:
+            raise _error(f"no group has {args.min_days} valid days in each of {args.require}")
+    targets = {}
+    for g in groups:
+        for y in years:
+            tv, _ = plan_targets(plan, g, y)
+            if tv:
+                targets[(g, y)] = tv
+    show = not args.quiet and sys.stderr.isatty()
+    extra = _years(args.calibration_years) if args.calibration_years else []
+    try:
+        res = backtest(dailies, years, n_sims=args.n_sims, seed=args.seed, targets=targets, workers=args.workers,
+                       min_days=args.min_days, progress=show, calibrate=args.calibrate, calibration_years=extra)
+    except ValueError as exc:
+        raise _error(str(exc)) from None
+    if args.json:
+        print(json.dumps(res.to_dict(), ensure_ascii=False, indent=1, sort_keys=True))
+        return 0
+    if not res.n_forecasts:
+        raise _error("no forecast could be scored: " + "; ".join(f"{g} {y}: {w}" for g, y, w in res.skipped[:5]))
+    print(f"{res.n_forecasts} forecasts ({len(set(res.records['group']))} groups, years {args.years}, "
+          f"{res.n_sims} simulated years each, seed {res.seed}); {len(res.skipped)} group-years skipped")
+    if res.spreads:
+        print("spread fitted leaving the test year out: " + ", ".join(f"{y}: {v:.3f}" for y, v in res.spreads.items()))
+    cols = ["pm25_mean_mae", "good_day_ratio_mae", "heavy_days_mae", "pm25_mean_cover80", "good_day_ratio_cover80",
+            "pm25_mean_cover95", "good_day_ratio_cover95", "brier"]
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print("\noverall\n" + res.scores()[["method", *cols]].round(3).to_string(index=False))
+        by = res.scores("month")
+        print("\nby month of issue\n" + by[["month", "method", *cols]].round(3).to_string(index=False))
+    return 0
+
+
+def add_parsers(sub) -> None:
+    """Add ``forecast`` and ``backtest`` to the ``airq`` sub-command parser."""
+    p = sub.add_parser("forecast", help="year-end forecast per group: median, intervals, P(meet target), allowances",
+                       description="Where each group will end the year, with 80 % intervals and the probability of "
+                       "meeting each target, beside the remaining allowances (docs/forecast.md).")
+    add_plan_arguments(p)
+    p.add_argument("--store", required=True, help="store folder")
+    p.add_argument("--as-of", required=True, help="last day known (YYYY-MM-DD); not after the data")
+    p.add_argument("--group", action="append", help="a group, or 'all' (default: all; repeatable)")
+    p.add_argument("--target", action="append", metavar="KEY=VALUE",
+                   help="override a target: pm25= [µg/m³], good_day_ratio= [%%], heavy_day_ratio= [%%], o3_p90=, pm10_mean=")
+    p.add_argument("--n-sims", type=int, default=2000, help="simulated years (default 2000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same numbers")
+    p.add_argument("--json", action="store_true", help="one JSON object keyed by group")
+    p.set_defaults(func=_cmd_forecast)
+
+    p = sub.add_parser("backtest", help="score month-end forecasts against persistence and climatology",
+                       description="Issue a forecast at every month-end January–November of each target year, from "
+                       "the data up to that day only, and score it against the year as it ended.")
+    add_plan_arguments(p)
+    p.add_argument("--store", required=True, help="store folder")
+    p.add_argument("--years", required=True, help="target years, e.g. 2016,2017")
+    p.add_argument("--groups", nargs="+", help="only these groups")
+    p.add_argument("--n-sims", type=int, default=500, help="simulated years per forecast (default 500)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    p.add_argument("--min-days", type=int, default=330, help="valid days a target year needs (default 330)")
+    p.add_argument("--require", help="only groups with --min-days valid days in each of these years (e.g. 2015,2016,2017)")
+    p.add_argument("--calibrate", action="store_true",
+                   help="fit the model's spread on the other years' forecasts, leaving each test year out")
+    p.add_argument("--calibration-years", help="extra years used only to fit the spread (e.g. 2015)")
+    p.add_argument("--quiet", action="store_true", help="no progress line")
+    p.add_argument("--json", action="store_true", help="one JSON object: n_forecasts, overall, by_horizon")
+    p.set_defaults(func=_cmd_backtest)
