@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 benchmark: $(STAMP)
-	$(BIN)/python -m pytest benchmarks -p no:cacheprovider
+	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider
 
 clean-venv:
 	rm -rf $(VENV)

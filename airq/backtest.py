@@ -36,7 +36,7 @@ import pandas as pd
 from .forecast import ForecastParams, YearEndModel, climatology, persistence, year_end_stats
 from .rounding import round_gbt8170
 
-__all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets", "fit_spread"]
+__all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets", "fit_spread", "CALIBRATION_LEVEL_SD"]
 
 METHODS = ("model", "persistence", "climatology")
 #: Scores reported per method (units: µg/m³, percentage points, days; shares; Brier in [0, 1]).
@@ -162,7 +162,8 @@ class BacktestResult:
     skipped : list of (group, year, reason)
     n_sims, seed : int
     spreads : dict
-        With ``calibrate=True``: the ``spread`` used for each test year (fitted without it).
+        With ``calibrate=True``: the ``level_sd`` and ``spread`` used for each test year
+        (fitted without it).
     """
 
     records: pd.DataFrame
@@ -306,20 +307,52 @@ def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12),
     return BacktestResult(pd.DataFrame(rows), skipped, int(n_sims), int(seed))
 
 
+#: Candidate prior SDs of a year's level [log units], tried by the leave-one-year-out calibration.
+CALIBRATION_LEVEL_SD = (0.03, 0.06, 0.10, 0.15, 0.25)
+#: Issue months and simulated years of the calibration runs (the final run uses the caller's).
+CALIBRATION_MONTHS = (3, 6, 9)
+CALIBRATION_SIMS = 100
+
+
+def _skill(records: pd.DataFrame) -> float:
+    """MAE of the PM2.5 mean and of the good-day ratio, each relative to climatology's, summed."""
+    m, c = records[records["method"] == "model"], records[records["method"] == "climatology"]
+    out = 0.0
+    for f in ("pm25_mean", "good_day_ratio"):
+        mae = lambda r: float((r[f"{f}_point"] - r[f"{f}_truth"]).abs().mean())  # noqa: E731
+        out += mae(m) / max(mae(c), 1e-9)
+    return out
+
+
 def _calibrated(dailies, years, extra, params, kw) -> BacktestResult:
-    """Leave one year out: each test year's ``spread`` is fitted on the other years' forecasts."""
+    """Leave one year out: each test year's ``level_sd`` and ``spread`` are fitted on the other years.
+
+    1. For each candidate ``level_sd`` (:data:`CALIBRATION_LEVEL_SD`), forecasts for every year
+       (test and calibration years) at the months :data:`CALIBRATION_MONTHS`.
+    2. For a test year, the candidate with the best :func:`_skill` on the *other* years, then the
+       ``spread`` that makes its 80 % intervals cover 80 % there (:func:`fit_spread`, refined once
+       by re-running the other years with it).
+    3. The test year is forecast with those two values at every month.
+    """
     every = sorted(set(years) | set(extra))
     if len(every) < 2:
         raise ValueError("calibrate=True needs at least two years (the test years and calibration_years together)")
-    first = backtest(dailies, every, params=params, **kw)
-    rows, skipped, spreads = [], list(first.skipped), {}
+    quick = {**kw, "months": CALIBRATION_MONTHS, "n_sims": min(int(kw["n_sims"]), CALIBRATION_SIMS)}
+    grid = {tau: backtest(dailies, every, params=replace(params, level_sd=tau), **quick).records
+            for tau in CALIBRATION_LEVEL_SD}
+    rows, skipped, chosen = [], [], {}
     for y in years:
-        train = first.records[first.records["year"] != y]
-        spreads[y] = fit_spread(train, params.spread)
-        res = backtest(dailies, [y], params=replace(params, spread=spreads[y]), **kw)
+        others = [t for t in every if t != y]
+        tau = min(CALIBRATION_LEVEL_SD, key=lambda t: _skill(grid[t][grid[t]["year"] != y]))
+        spread = fit_spread(grid[tau][grid[tau]["year"] != y], params.spread)
+        again = backtest(dailies, others, params=replace(params, level_sd=tau, spread=spread), **quick).records
+        spread = fit_spread(again, spread)
+        res = backtest(dailies, [y], params=replace(params, level_sd=tau, spread=spread), **kw)
         rows.append(res.records)
+        skipped += res.skipped
+        chosen[y] = {"level_sd": tau, "spread": spread}
     out = BacktestResult(pd.concat(rows, ignore_index=True), skipped, int(kw["n_sims"]), int(kw["seed"]))
-    out.spreads = spreads
+    out.spreads = chosen
     return out
 
 

@@ -13,17 +13,10 @@ import sys
 
 import pandas as pd
 
-__all__ = ["add_parsers", "plan_from_args", "add_plan_arguments", "forecast_payload"]
+from .report import forecast_payload, forecast_text
 
-_LABELS = {
-    "good_day_ratio": ("good-day ratio", "%", "≥"),
-    "pm25_mean": ("PM2.5 mean", "µg/m³", "≤"),
-    "heavy_days": ("heavy days", "days", "≤"),
-    "heavy_day_ratio": ("heavy ratio", "%", "≤"),
-    "pm10_mean": ("PM10 mean", "µg/m³", "≤"),
-    "o3_8h_p90": ("O3-8h P90", "µg/m³", "≤"),
-    "composite_index": ("composite index", "", "≤"),
-}
+__all__ = ["add_parsers", "plan_from_args", "add_plan_arguments"]
+
 _TARGET_WORDS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
                  "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days",
                  "pm10_mean": "pm10_mean", "composite_index": "composite_index"}
@@ -83,64 +76,6 @@ def _targets(words):
     return out
 
 
-def _allowance(outlook, key):
-    a = outlook.allowances
-    if a is None or key not in a.index:
-        return None, None
-    row = a.loc[key]
-    return row["remaining"], row["status"]
-
-
-def forecast_payload(outlook) -> dict:
-    """The JSON object of one group: the forecast plus the remaining allowances beside it."""
-    if outlook.forecast is None:
-        return {"error": outlook.error, "targets": {k: float(v) for k, v in outlook.targets.items()}}
-    out = outlook.forecast.to_dict()
-    allow = {}
-    for key, name in (("good_day_ratio", "nongood_days"), ("heavy_day_ratio", "heavy_days"), ("pm25_mean", "pm25_ceiling")):
-        rem, status = _allowance(outlook, key)
-        if rem is not None or status is not None:
-            allow[name] = {"remaining": None if rem is None else float(rem), "status": status}
-    out["allowances"] = allow
-    return out
-
-
-def _fmt(x, nd=1):
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
-
-
-def _text(outlook) -> str:
-    fc = outlook.forecast
-    if fc is None:
-        return f"{outlook.group}: no forecast — {outlook.error}"
-    hist = ", ".join(str(y) for y in fc.history["years"]) or "none"
-    lines = [f"{outlook.group} — year-end forecast as of {fc.as_of:%Y-%m-%d} ({fc.n_sims} simulated years, seed "
-             f"{fc.seed}, model {fc.model}; prior years {hist}: {fc.history['days']} valid days)"]
-    head = f"  {'indicator':<24}{'YTD':>9}{'median':>9}{'80% interval':>19}{'target':>11}{'P(meet)':>9}"
-    lines.append(head)
-    for key, row in fc.indicators.iterrows():
-        name, unit, sign = _LABELS[key]
-        nd = 0 if key in ("heavy_days", "o3_8h_p90") else (2 if key == "composite_index" else 1)
-        label = f"{name} [{unit}]" if unit else name
-        target = f"{sign} {row['target']:g}" if row["target"] is not None and not pd.isna(row["target"]) else "—"
-        interval = f"{_fmt(row['q10'], nd)} – {_fmt(row['q90'], nd)}"
-        p = "—" if row["p_meet"] is None or pd.isna(row["p_meet"]) else f"{row['p_meet']:.2f}"
-        lines.append(f"  {label:<24}{_fmt(row['ytd'], nd):>9}{_fmt(row['median'], nd):>9}{interval:>19}{target:>11}{p:>9}")
-    e = fc.expected
-    rem, _ = _allowance(outlook, "good_day_ratio")
-    lines.append(f"  remaining {e['remaining_days']} days: expected non-good {e['remaining_nongood_days']:.1f}"
-                 + (f" (still affordable: {rem})" if rem is not None else "")
-                 + f"; expected heavy {e['remaining_heavy_days']:.1f}"
-                 + (f" (still affordable: {_allowance(outlook, 'heavy_day_ratio')[0]})"
-                    if _allowance(outlook, "heavy_day_ratio")[0] is not None else ""))
-    ceiling, status = _allowance(outlook, "pm25_mean")
-    if ceiling is not None:
-        lines.append(f"  PM2.5 of the remaining days must average ≤ {ceiling} µg/m³ (status: {status})")
-    for n in fc.notes:
-        lines.append(f"  note: {n}")
-    return "\n".join(lines)
-
-
 def _cmd_forecast(args) -> int:
     from .assessment import forecast_groups
 
@@ -164,7 +99,7 @@ def _cmd_forecast(args) -> int:
     if args.json:
         print(json.dumps({g: forecast_payload(o) for g, o in res.items()}, ensure_ascii=False, indent=1, sort_keys=True))
     else:
-        print("\n\n".join(_text(o) for o in res.values()))
+        print("\n\n".join(forecast_text(o) for o in res.values()))
     return 0 if all(o.forecast is not None for o in res.values()) else 3
 
 
@@ -218,7 +153,8 @@ def _cmd_backtest(args) -> int:
     print(f"{res.n_forecasts} forecasts ({len(set(res.records['group']))} groups, years {args.years}, "
           f"{res.n_sims} simulated years each, seed {res.seed}); {len(res.skipped)} group-years skipped")
     if res.spreads:
-        print("spread fitted leaving the test year out: " + ", ".join(f"{y}: {v:.3f}" for y, v in res.spreads.items()))
+        print("fitted leaving the test year out: " + "; ".join(
+            f"{y}: level_sd {v['level_sd']:g}, spread {v['spread']:.3f}" for y, v in res.spreads.items()))
     cols = ["pm25_mean_mae", "good_day_ratio_mae", "heavy_days_mae", "pm25_mean_cover80", "good_day_ratio_cover80",
             "pm25_mean_cover95", "good_day_ratio_cover95", "brier"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):

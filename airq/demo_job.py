@@ -7,7 +7,9 @@
 3. assesses every group of ``config/guigang_2023.toml`` for the year to date of the last
    month with data, against the plan's targets (the 2023 targets reused for other years, as
    the config says), with the remaining allowances;
-4. writes the results to ``reports/demo/`` (CSV + JSON, atomically) and prints them.
+4. forecasts every group's year end as of that day (:func:`airq.assessment.forecast_groups`,
+   2000 simulated years, seed 0) beside the remaining allowances;
+5. writes the results to ``reports/demo/`` (CSV + JSON, atomically) and prints them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def _find_config() -> Path:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from .assessment import forecast_groups
+    from .report import forecast_text
+    from .report import forecast_payload
     from .report import assessment_payload, assessment_text
 
     raw = Path(getattr(args, "raw", "data/raw/demo"))
@@ -56,7 +61,11 @@ def run_demo(args: argparse.Namespace) -> int:
     title = (f"{plan.name} — SYNTHETIC demo data, {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d} "
              f"(rules: HJ 633—2012 to 02-28, HJ 633—2026 from 03-01)")
     print(assessment_text(res, plan, title=title))
-    print(f"\n[4/4] writing reports to {out}/ ...")
+    print(f"\n[4/5] forecasting the year end of every group as of {end:%Y-%m-%d} (2000 simulated years, seed 0) ...",
+          flush=True)
+    outlooks = forecast_groups(plan, store_dir, end, n_sims=2000, seed=0)
+    print("\n\n".join(forecast_text(o) for o in outlooks.values()))
+    print(f"\n[5/5] writing reports to {out}/ ...")
     stem = f"assessment_{res.start:%Y%m%d}_{res.end:%Y%m%d}"
     atomic_write_text(out / f"{stem}_stats.csv", res.stats.to_csv(index=False, lineterminator="\n"))
     atomic_write_text(out / f"{stem}_published.csv", res.published.to_csv(index=False, lineterminator="\n"))
@@ -71,5 +80,9 @@ def run_demo(args: argparse.Namespace) -> int:
         "groups": assessment_payload(res, plan),
     }
     atomic_write_text(out / f"{stem}.json", json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
-    print(f"done: {out}/{stem}.json, {stem}_stats.csv, {stem}_published.csv")
+    forecast = {"synthetic": True, "as_of": f"{end:%Y-%m-%d}",
+                "groups": {g: forecast_payload(o) for g, o in outlooks.items()}}
+    fstem = f"forecast_{end:%Y%m%d}"
+    atomic_write_text(out / f"{fstem}.json", json.dumps(forecast, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    print(f"done: {out}/{stem}.json, {stem}_stats.csv, {stem}_published.csv, {fstem}.json")
     return 0

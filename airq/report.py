@@ -17,7 +17,7 @@ import pandas as pd
 from .stats import rank, same_period_last_year
 from .units import crosses_reference_state_change
 
-__all__ = ["jsonable", "assessment_payload", "assessment_text", "targets_payload", "targets_text", "whatif_payload",
+__all__ = ["forecast_payload", "forecast_text", "jsonable", "assessment_payload", "assessment_text", "targets_payload", "targets_text", "whatif_payload",
            "whatif_text", "county_ranks", "STATUS_TEXT"]
 
 #: How the allowance statuses of :mod:`airq.targets` read in a report.
@@ -252,4 +252,74 @@ def whatif_text(payload: dict, table: pd.DataFrame) -> str:
         lines.append(f"year end under {payload['assumptions']}: {y['valid_days']} valid days, good "
                      f"{y['good_day_ratio_published']} %, heavy {y['heavy_day_ratio_published']} %, PM2.5 "
                      f"{y['pm25_mean_published']} µg/m³ — {met}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- forecasts
+
+_LABELS = {
+    "good_day_ratio": ("good-day ratio", "%", "≥"),
+    "pm25_mean": ("PM2.5 mean", "µg/m³", "≤"),
+    "heavy_days": ("heavy days", "days", "≤"),
+    "heavy_day_ratio": ("heavy ratio", "%", "≤"),
+    "pm10_mean": ("PM10 mean", "µg/m³", "≤"),
+    "o3_8h_p90": ("O3-8h P90", "µg/m³", "≤"),
+    "composite_index": ("composite index", "", "≤"),
+}
+
+def _allowance(outlook, key):
+    a = outlook.allowances
+    if a is None or key not in a.index:
+        return None, None
+    row = a.loc[key]
+    return row["remaining"], row["status"]
+
+
+def forecast_payload(outlook) -> dict:
+    """The JSON object of one group: the forecast plus the remaining allowances beside it."""
+    if outlook.forecast is None:
+        return {"error": outlook.error, "targets": {k: float(v) for k, v in outlook.targets.items()}}
+    out = outlook.forecast.to_dict()
+    allow = {}
+    for key, name in (("good_day_ratio", "nongood_days"), ("heavy_day_ratio", "heavy_days"), ("pm25_mean", "pm25_ceiling")):
+        rem, status = _allowance(outlook, key)
+        if rem is not None or status is not None:
+            allow[name] = {"remaining": None if rem is None else float(rem), "status": status}
+    out["allowances"] = allow
+    return out
+
+
+def _fmt(x, nd=1):
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+
+def forecast_text(outlook) -> str:
+    fc = outlook.forecast
+    if fc is None:
+        return f"{outlook.group}: no forecast — {outlook.error}"
+    hist = ", ".join(str(y) for y in fc.history["years"]) or "none"
+    lines = [f"{outlook.group} — year-end forecast as of {fc.as_of:%Y-%m-%d} ({fc.n_sims} simulated years, seed "
+             f"{fc.seed}, model {fc.model}; prior years {hist}: {fc.history['days']} valid days)"]
+    head = f"  {'indicator':<24}{'YTD':>9}{'median':>9}{'80% interval':>19}{'target':>11}{'P(meet)':>9}"
+    lines.append(head)
+    for key, row in fc.indicators.iterrows():
+        name, unit, sign = _LABELS[key]
+        nd = 0 if key in ("heavy_days", "o3_8h_p90") else (2 if key == "composite_index" else 1)
+        label = f"{name} [{unit}]" if unit else name
+        target = f"{sign} {row['target']:g}" if row["target"] is not None and not pd.isna(row["target"]) else "—"
+        interval = f"{_fmt(row['q10'], nd)} – {_fmt(row['q90'], nd)}"
+        p = "—" if row["p_meet"] is None or pd.isna(row["p_meet"]) else f"{row['p_meet']:.2f}"
+        lines.append(f"  {label:<24}{_fmt(row['ytd'], nd):>9}{_fmt(row['median'], nd):>9}{interval:>19}{target:>11}{p:>9}")
+    e = fc.expected
+    rem, _ = _allowance(outlook, "good_day_ratio")
+    lines.append(f"  remaining {e['remaining_days']} days: expected non-good {e['remaining_nongood_days']:.1f}"
+                 + (f" (still affordable: {rem})" if rem is not None else "")
+                 + f"; expected heavy {e['remaining_heavy_days']:.1f}"
+                 + (f" (still affordable: {_allowance(outlook, 'heavy_day_ratio')[0]})"
+                    if _allowance(outlook, "heavy_day_ratio")[0] is not None else ""))
+    ceiling, status = _allowance(outlook, "pm25_mean")
+    if ceiling is not None:
+        lines.append(f"  PM2.5 of the remaining days must average ≤ {ceiling} µg/m³ (status: {status})")
+    for n in fc.notes:
+        lines.append(f"  note: {n}")
     return "\n".join(lines)

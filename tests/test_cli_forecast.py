@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from airq.backtest import backtest, fit_spread, last_year_targets
+from airq.backtest import CALIBRATION_LEVEL_SD, backtest, last_year_targets
 from airq.cli import main
 from airq.forecast import persistence
 
@@ -185,11 +185,21 @@ def test_backtest_scores_by_hand(two_groups):
     assert s.loc["model", "pm25_mean_cover80"] == pytest.approx(inside)
 
 
-def test_calibrated_backtest_leaves_the_test_year_out(two_groups):
+def test_calibrated_backtest_leaves_the_test_year_out():
     full = {g: with_aqi(synthetic_days([2013, 2014, 2015, 2016], seed=s)) for g, s in (("X", 1), ("Y", 2))}
     res = backtest(full, [2016], months=[6], n_sims=40, calibrate=True, calibration_years=[2015])
-    first = backtest(full, [2015], months=[6], n_sims=40)
-    assert res.spreads[2016] == pytest.approx(fit_spread(first.records))
-    assert set(res.records["year"]) == {2016}
+    chosen = res.spreads[2016]
+    assert set(chosen) == {"level_sd", "spread"} and chosen["level_sd"] in CALIBRATION_LEVEL_SD
+    assert set(res.records["year"]) == {2016} and set(res.records["month"]) == {6}
+    # the test year's own values do not move what was fitted for it
+    changed = {}
+    for g, d in full.items():
+        d = d.copy()
+        later = d["date"].dt.year == 2016
+        d.loc[later, "pm25"] *= 2
+        d.loc[later, "aqi"] = 300
+        changed[g] = d
+    res2 = backtest(changed, [2016], months=[6], n_sims=40, calibrate=True, calibration_years=[2015])
+    assert res2.spreads == res.spreads
     with pytest.raises(ValueError, match="two years"):
         backtest(full, [2016], months=[6], n_sims=10, calibrate=True)

@@ -51,7 +51,8 @@ class ForecastParams:
     default_month_sd : float
         SD of a month's anomaly [log units] when the history has too few months to estimate it.
     spread : float
-        Factor on the level and monthly-anomaly SDs: the one parameter fitted across groups and
+        Factor on the SD of this year's level (widens the outcome, keeps each simulated year's
+        days as realistic as the data): the one parameter fitted across groups and
         years (:func:`airq.backtest.backtest` with ``calibrate=True`` fits it leaving the test
         year out); 1 = the model's own estimates.
     """
@@ -322,7 +323,7 @@ class YearEndFit:
             prev = np.full(n, e_m)
             first = ytd.dates[-1].month - 1
             for m in range(k):
-                sd = p.spread * f.month_sd * f.month_scale[(first + m) % 12]
+                sd = f.month_sd * f.month_scale[(first + m) % 12]
                 prev = f.rho_month * prev + np.sqrt(1 - f.rho_month ** 2) * sd * month_draw[:, m, i]
                 anomaly[:, m] = prev
             days_ahead = np.arange(1, h + 1)
