@@ -36,7 +36,7 @@ import pandas as pd
 from .forecast import ForecastParams, YearEndModel, climatology, persistence, year_end_stats
 from .rounding import round_gbt8170
 
-__all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets", "fit_spread", "CALIBRATION_LEVEL_SD"]
+__all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets", "fit_spread", "calibrate", "CALIBRATION_LEVEL_SD"]
 
 METHODS = ("model", "persistence", "climatology")
 #: Scores reported per method (units: µg/m³, percentage points, days; shares; Brier in [0, 1]).
@@ -185,7 +185,8 @@ class BacktestResult:
         return r.groupby(keys, sort=True).apply(_score, include_groups=False).reset_index()
 
     def to_dict(self) -> dict:
-        """``{"n_forecasts", "overall": {method: scores}, "by_horizon": {"01": {method: scores}, ...}}``."""
+        """``{"n_forecasts", "overall": {method: scores}, "by_horizon": {"01": {method: scores}, ...},
+        "by_year": {...}, "spreads": {...}, "skipped": [...]}``."""
         def block(frame):
             return {m: {k: _clean(row[k]) for k in SCORES} for m, row in frame.set_index("method").iterrows()}
         out = {"n_forecasts": self.n_forecasts, "n_sims": self.n_sims, "seed": self.seed,
@@ -194,6 +195,8 @@ class BacktestResult:
             by = self.scores("month")
             for m, frame in by.groupby("month"):
                 out["by_horizon"][f"{int(m):02d}"] = block(frame.drop(columns="month"))
+            out["by_year"] = {str(int(y)): block(frame.drop(columns="year"))
+                              for y, frame in self.scores("year").groupby("year")}
         out["spreads"] = {str(y): v for y, v in self.spreads.items()}
         out["skipped"] = [{"group": g, "year": int(y), "reason": why} for g, y, why in self.skipped]
         return out
@@ -232,7 +235,7 @@ def fit_spread(records: pd.DataFrame, current: float = 1.0, coverage: float = 0.
     Each record's error is measured in half-widths of its 80 % interval, |truth − median| /
     ((q90 − q10) / 2), for the PM2.5 mean and the good-day ratio; scaling the simulated spread
     by the ``coverage`` quantile of that ratio would put that share inside. The within-month
-    weather is not scaled, so this is a slight under-correction. Clipped to [0.5, 4].
+    weather is not scaled, so this under-corrects (:func:`calibrate` iterates). Clipped to [0.5, :data:`SPREAD_MAX`].
     """
     m = records[records["method"] == "model"]
     ratios = []
@@ -243,7 +246,7 @@ def fit_spread(records: pd.DataFrame, current: float = 1.0, coverage: float = 0.
     r = pd.concat(ratios).dropna()
     if not len(r):
         return current
-    return float(np.clip(current * np.quantile(r, coverage), 0.5, 4.0))
+    return float(np.clip(current * np.quantile(r, coverage), 0.5, SPREAD_MAX))
 
 
 def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12), n_sims: int = 500, seed: int = 0,
@@ -308,10 +311,14 @@ def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12),
 
 
 #: Candidate prior SDs of a year's level [log units], tried by the leave-one-year-out calibration.
-CALIBRATION_LEVEL_SD = (0.03, 0.06, 0.10, 0.15, 0.25)
+CALIBRATION_LEVEL_SD = (0.01, 0.02, 0.04, 0.07, 0.12, 0.2)
 #: Issue months and simulated years of the calibration runs (the final run uses the caller's).
 CALIBRATION_MONTHS = (3, 6, 9)
+#: Largest spread the calibration may choose.
+SPREAD_MAX = 12.0
 CALIBRATION_SIMS = 100
+#: Re-runs of the other years to bring their 80 % coverage within 0.78-0.82.
+CALIBRATION_ROUNDS = 3
 
 
 def _skill(records: pd.DataFrame) -> float:
@@ -324,33 +331,54 @@ def _skill(records: pd.DataFrame) -> float:
     return out
 
 
-def _calibrated(dailies, years, extra, params, kw) -> BacktestResult:
-    """Leave one year out: each test year's ``level_sd`` and ``spread`` are fitted on the other years.
+def calibrate(dailies: Mapping[str, pd.DataFrame], years, *, params: ForecastParams | None = None, **kw) -> dict:
+    """Fit ``level_sd`` and ``spread`` of the model on forecasts for ``years`` (never a test year).
 
     1. For each candidate ``level_sd`` (:data:`CALIBRATION_LEVEL_SD`), forecasts for every year
-       (test and calibration years) at the months :data:`CALIBRATION_MONTHS`.
-    2. For a test year, the candidate with the best :func:`_skill` on the *other* years, then the
-       ``spread`` that makes its 80 % intervals cover 80 % there (:func:`fit_spread`, refined once
-       by re-running the other years with it).
-    3. The test year is forecast with those two values at every month.
+       at the months :data:`CALIBRATION_MONTHS` with :data:`CALIBRATION_SIMS` simulated years.
+    2. The candidate with the best :func:`_skill` (MAE of the PM2.5 mean and of the good-day
+       ratio, each relative to climatology's), then the ``spread`` that makes its 80 % intervals
+       cover 80 % (:func:`fit_spread`), re-run and refined until the coverage of those years is
+       within 0.78–0.82 (at most :data:`CALIBRATION_ROUNDS` re-runs).
+
+    Returns ``{"level_sd", "spread", "skill": {level_sd: skill}, "coverage80"}``.
     """
+    params = params or ForecastParams()
+    quick = {**kw, "months": CALIBRATION_MONTHS, "n_sims": min(int(kw.get("n_sims", 500)), CALIBRATION_SIMS)}
+    grid = {tau: backtest(dailies, years, params=replace(params, level_sd=tau), **quick).records
+            for tau in CALIBRATION_LEVEL_SD}
+    skill = {tau: _skill(r) for tau, r in grid.items() if len(r)}
+    if not skill:
+        raise ValueError(f"nothing to calibrate on: no group has a forecastable year among {list(years)}")
+    tau = min(skill, key=skill.get)
+    spread = fit_spread(grid[tau], params.spread)
+    for _ in range(CALIBRATION_ROUNDS):  # only the level is scaled, so one step under-corrects
+        again = backtest(dailies, years, params=replace(params, level_sd=tau, spread=spread), **quick).records
+        if abs(_coverage80(again) - 0.8) <= 0.02:
+            break
+        spread = fit_spread(again, spread)
+    return {"level_sd": tau, "spread": spread, "skill": skill, "coverage80": _coverage80(again)}
+
+
+def _coverage80(records: pd.DataFrame) -> float:
+    """Share of the model's PM2.5-mean and good-day-ratio outcomes inside their 80 % intervals."""
+    m = records[records["method"] == "model"]
+    inside = [((m[f"{f}_q10"] <= m[f"{f}_truth"]) & (m[f"{f}_truth"] <= m[f"{f}_q90"])) for f in ("pm25_mean", "good_day_ratio")]
+    return float(pd.concat(inside).mean())
+
+
+def _calibrated(dailies, years, extra, params, kw) -> BacktestResult:
+    """Leave one year out: each test year is forecast with ``level_sd`` and ``spread`` fitted on the others."""
     every = sorted(set(years) | set(extra))
     if len(every) < 2:
         raise ValueError("calibrate=True needs at least two years (the test years and calibration_years together)")
-    quick = {**kw, "months": CALIBRATION_MONTHS, "n_sims": min(int(kw["n_sims"]), CALIBRATION_SIMS)}
-    grid = {tau: backtest(dailies, every, params=replace(params, level_sd=tau), **quick).records
-            for tau in CALIBRATION_LEVEL_SD}
     rows, skipped, chosen = [], [], {}
     for y in years:
-        others = [t for t in every if t != y]
-        tau = min(CALIBRATION_LEVEL_SD, key=lambda t: _skill(grid[t][grid[t]["year"] != y]))
-        spread = fit_spread(grid[tau][grid[tau]["year"] != y], params.spread)
-        again = backtest(dailies, others, params=replace(params, level_sd=tau, spread=spread), **quick).records
-        spread = fit_spread(again, spread)
-        res = backtest(dailies, [y], params=replace(params, level_sd=tau, spread=spread), **kw)
+        fitted = calibrate(dailies, [t for t in every if t != y], params=params, **kw)
+        res = backtest(dailies, [y], params=replace(params, level_sd=fitted["level_sd"], spread=fitted["spread"]), **kw)
         rows.append(res.records)
         skipped += res.skipped
-        chosen[y] = {"level_sd": tau, "spread": spread}
+        chosen[y] = {"level_sd": fitted["level_sd"], "spread": fitted["spread"]}
     out = BacktestResult(pd.concat(rows, ignore_index=True), skipped, int(kw["n_sims"]), int(kw["seed"]))
     out.spreads = chosen
     return out

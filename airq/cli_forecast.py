@@ -94,8 +94,10 @@ def _cmd_forecast(args) -> int:
                               seed=args.seed)
     except (ValueError, FileNotFoundError) as exc:
         raise _error(str(exc)) from None
-    if len(groups) == 1 and res[groups[0]].forecast is None:
-        raise _error(res[groups[0]].error)
+    failed = [o for o in res.values() if o.forecast is None]
+    if len(failed) == len(res):
+        raise _error(failed[0].error if len(failed) == 1 else
+                     f"no group could be forecast; {failed[0].group}: {failed[0].error}")
     if args.json:
         print(json.dumps({g: forecast_payload(o) for g, o in res.items()}, ensure_ascii=False, indent=1, sort_keys=True))
     else:
@@ -168,7 +170,8 @@ def add_parsers(sub) -> None:
     """Add ``forecast`` and ``backtest`` to the ``airq`` sub-command parser."""
     p = sub.add_parser("forecast", help="year-end forecast per group: median, intervals, P(meet target), allowances",
                        description="Where each group will end the year, with 80 % intervals and the probability of "
-                       "meeting each target, beside the remaining allowances (docs/forecast.md).")
+                       "meeting each target, beside the remaining allowances (docs/forecast.md). Exit status 0: every group "
+                       "forecast; 3: some groups could not be (each says why); 1: none could, or a bad argument.")
     add_plan_arguments(p)
     p.add_argument("--store", required=True, help="store folder")
     p.add_argument("--as-of", required=True, help="last day known (YYYY-MM-DD); not after the data")
