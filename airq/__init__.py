@@ -6,7 +6,9 @@ Data flow (one way; a module knows only the stages before it)::
       -> airq.hourly (dense station x hour grid; Beijing time, hour-start stamps, airq.timeconv)
       -> station daily values with validity counts (airq.hourly.station_daily)
       -> airq.groups (county/city days) -> airq.aqi -> airq.stats (period statistics)
-      -> airq.targets (targets, allowances, what-if) -> airq.assessment, airq.cli (reports)
+      -> airq.targets (targets, allowances, what-if)
+      -> airq.forecast (year-end forecasts and baselines) -> airq.backtest (scored against them)
+      -> airq.assessment (wiring from the store), airq.report, airq.cli (presentation)
 
 Rule sets (HJ 633—2012 / HJ 633—2026, GB 3095—2012 / GB 3095—2026) are versioned data picked
 by date (airq.rules).
