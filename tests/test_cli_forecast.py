@@ -203,3 +203,20 @@ def test_calibrated_backtest_leaves_the_test_year_out():
     assert res2.spreads == res.spreads
     with pytest.raises(ValueError, match="two years"):
         backtest(full, [2016], months=[6], n_sims=10, calibrate=True)
+
+
+def test_demo_job_forecasts_every_group(tmp_path, capsys):
+    args = ["demo", "--out", tmp_path / "out", "--raw", tmp_path / "raw", "--store", tmp_path / "store"]
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert "[4/5] forecasting the year end" in out
+    path = tmp_path / "out" / "forecast_20261031.json"
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    assert obj["synthetic"] is True
+    assert set(obj["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
+    g = obj["groups"]["全市"]
+    assert g["history"]["years"] == [2021, 2022, 2023, 2024, 2025]
+    assert g["indicators"]["pm25_mean"]["target"] == 30.9 and g["indicators"]["pm25_mean"]["p_meet"] is not None
+    first = path.read_bytes()
+    assert run(capsys, *args)[0] == 0
+    assert path.read_bytes() == first  # same data, same seed: the same bytes
