@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from airq.assessment import forecast_groups, group_history

@@ -280,6 +280,21 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "utf-8",
     internal = [f"c{k}" for k in range(width)]
     wanted = stripped if use is None else [c for c in stripped if c in set(use)]
     include = [internal[stripped.index(c)] for c in wanted]
+    data_lines = lines[1:]
+    table = parse_text_fields(path, data[starts[0]:], internal, include, data_lines.size, skip_rows=1,
+                              threads=len(data) > (1 << 22))
+    cols = {name: table.column(ic) for name, ic in zip(wanted, include)}
+    return Table(path=path, columns=cols, lines=data_lines, names=stripped)
+
+
+def parse_text_fields(path: Path, data: bytes, internal: list, include: list, expected_rows: int, *,
+                      skip_rows: int = 0, threads: bool = False) -> pa.Table:
+    """Every field of the rows in ``data`` as text (nothing taken as missing), columns named ``internal``.
+
+    A row pyarrow cannot split, or a row count other than ``expected_rows``, raises
+    :class:`ReadError` naming the file (the callers have already checked the field counts line
+    by line, so this is a quoting problem).
+    """
     invalid = []
 
     def _invalid(row):
@@ -288,8 +303,8 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "utf-8",
 
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data[starts[0] :]),
-            read_options=pacsv.ReadOptions(column_names=internal, skip_rows=1, use_threads=len(data) > (1 << 22)),
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=internal, skip_rows=skip_rows, use_threads=threads),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in include},
@@ -301,11 +316,9 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "utf-8",
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         raise ReadError(path, reason=f"cannot parse the CSV ({exc})") from None
-    data_lines = lines[1:]
-    if invalid or table.num_rows != data_lines.size:
+    if invalid or table.num_rows != expected_rows:
         raise ReadError(path, reason="cannot parse the CSV structure (stray quote characters?)")
-    cols = {name: table.column(ic) for name, ic in zip(wanted, include)}
-    return Table(path=path, columns=cols, lines=data_lines, names=stripped)
+    return table
 
 
 def read_parquet_table(path: Path, required: Sequence[str]) -> Table:

@@ -94,7 +94,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from . import _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
@@ -226,28 +225,7 @@ def _open(path: Path):
     if starts.size == 1:
         columns = {lab: pa.chunked_array([pa.array([], type=pa.string())]) for lab in labels}
     else:
-        invalid = []
-
-        def _invalid(row):
-            invalid.append(row)
-            return "skip"
-
-        try:
-            table = pacsv.read_csv(
-                pa.BufferReader(data[starts[1] :]),
-                read_options=pacsv.ReadOptions(column_names=internal, use_threads=False),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=_invalid),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in internal},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                    null_values=[],
-                ),
-            )
-        except (pa.ArrowInvalid, pa.ArrowException) as exc:
-            raise ReadError(path, reason=f"cannot parse the CSV ({exc})") from None
-        if invalid or table.num_rows != starts.size - 1:
-            raise ReadError(path, reason="cannot parse the CSV structure (stray quote characters?)")
+        table = _core.parse_text_fields(path, data[starts[1]:], internal, internal, starts.size - 1)
         columns = {lab: table.column(ic) for lab, ic in zip(labels, internal)}
     tab = _core.Table(path=path, columns=columns, lines=lines[1:], names=labels)
     return tab, encoding, shape, endings
