@@ -25,6 +25,7 @@ def _environment_requirements() -> dict[str, str]:
             in_deps = True
             continue
         m = re.match(r"^  - ([A-Za-z0-9_.\-]+)\s*([<>=!~][^#\s]*)?\s*(#.*)?$", line)
+        m = m or re.match(r"^      - ([A-Za-z0-9_.\-]+)\s*([<>=!~][^#\s]*)?\s*(#.*)?$", line)  # pip: entries
         if in_deps and m:
             out[m.group(1).lower()] = (m.group(2) or "").replace(" ", "")
     out.pop("python", None)
