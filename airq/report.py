@@ -289,7 +289,7 @@ def forecast_payload(outlook) -> dict:
     return out
 
 
-def _fmt(x, nd=1):
+def _fmt_num(x, nd=1):
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
 
 
@@ -307,9 +307,9 @@ def forecast_text(outlook) -> str:
         nd = 0 if key in ("heavy_days", "o3_8h_p90") else (2 if key == "composite_index" else 1)
         label = f"{name} [{unit}]" if unit else name
         target = f"{sign} {row['target']:g}" if row["target"] is not None and not pd.isna(row["target"]) else "—"
-        interval = f"{_fmt(row['q10'], nd)} – {_fmt(row['q90'], nd)}"
+        interval = f"{_fmt_num(row['q10'], nd)} – {_fmt_num(row['q90'], nd)}"
         p = "—" if row["p_meet"] is None or pd.isna(row["p_meet"]) else f"{row['p_meet']:.2f}"
-        lines.append(f"  {label:<24}{_fmt(row['ytd'], nd):>9}{_fmt(row['median'], nd):>9}{interval:>19}{target:>11}{p:>9}")
+        lines.append(f"  {label:<24}{_fmt_num(row['ytd'], nd):>9}{_fmt_num(row['median'], nd):>9}{interval:>19}{target:>11}{p:>9}")
     e = fc.expected
     rem, _ = _allowance(outlook, "good_day_ratio")
     lines.append(f"  remaining {e['remaining_days']} days: expected non-good {e['remaining_nongood_days']:.1f}"
