@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.airq-installed
 
-.PHONY: demo test venv benchmark clean-venv
+.PHONY: demo test venv benchmark clean-venv lab
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,7 @@ benchmark: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# JupyterLab on notebooks/ with the project's environment (the kernel "python3" is this venv's).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks

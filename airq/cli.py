@@ -442,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
     p.add_argument("--raw", default="data/raw/demo", help="where the synthetic raw files go (default: data/raw/demo)")
     p.add_argument("--store", default="data/processed/demo", help="store folder (default: data/processed/demo)")
+    p.add_argument("--skip-report", action="store_true", help="stop before the monthly report (notebooks, HTML)")
     p.set_defaults(func=_cmd_demo)
     return parser
 

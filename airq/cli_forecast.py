@@ -1,4 +1,4 @@
-"""The ``forecast`` and ``backtest`` commands (and ``--by station`` for plan-less stores).
+"""The ``forecast``, ``backtest`` and ``report`` commands (and ``--by station`` for plan-less stores).
 
 Presentation only: the numbers come from :func:`airq.assessment.forecast_groups` and
 :func:`airq.backtest.backtest`.
@@ -166,6 +166,21 @@ def _cmd_backtest(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from .monthly import run_report
+
+    show = not args.quiet and sys.stderr.isatty()
+    try:
+        run = run_report(args.config, args.store, args.month, out=args.out, lang=args.lang, n_sims=args.n_sims,
+                         seed=args.seed, progress=show)
+    except (ValueError, FileNotFoundError) as exc:
+        raise _error(str(exc)) from None
+    print(run.folder / "index.html")
+    for g in run.failed:
+        print(f"failed: {g}: {run.summary['groups'][g]['error']}", file=sys.stderr)
+    return 3 if run.failed else 0
+
+
 def add_parsers(sub) -> None:
     """Add ``forecast`` and ``backtest`` to the ``airq`` sub-command parser."""
     p = sub.add_parser("forecast", help="year-end forecast per group: median, intervals, P(meet target), allowances",
@@ -201,3 +216,18 @@ def add_parsers(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.add_argument("--json", action="store_true", help="one JSON object: n_forecasts, overall, by_horizon")
     p.set_defaults(func=_cmd_backtest)
+
+    p = sub.add_parser("report", help="the monthly report: notebooks, HTML, index, summary (papermill)",
+                       description="Execute the monthly report notebook and one trajectory notebook per group into "
+                       "<out>/<plan>/<YYYY-MM>/ (replaced atomically), with HTML, index.html, summary.json and "
+                       "summary.csv. Prints the index path. Exit status 0: all groups ok; 3: some failed (each "
+                       "said on stderr and in the index); 1: the report could not be made.")
+    p.add_argument("--config", required=True, help="plan TOML")
+    p.add_argument("--store", required=True, help="store folder")
+    p.add_argument("--month", default="last", help="YYYY-MM, or 'last' (the last complete month with data; default)")
+    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--n-sims", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
+    p.set_defaults(func=_cmd_report)

@@ -129,7 +129,7 @@ def trajectory(forecast, indicator: str = "pm25_mean", *, target=None, note: str
     if note:
         ax.text(0.01, 0.02, note, transform=ax.transAxes, fontsize=9, va="bottom",
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#bbbbbb"})
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.legend(loc="best", fontsize=8, framealpha=0.8)
     fig.tight_layout()
     return fig
 

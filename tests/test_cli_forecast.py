@@ -209,7 +209,9 @@ def test_demo_job_forecasts_every_group(tmp_path, capsys):
     args = ["demo", "--out", tmp_path / "out", "--raw", tmp_path / "raw", "--store", tmp_path / "store"]
     code, out, _ = run(capsys, *args)
     assert code == 0
-    assert "[4/5] forecasting the year end" in out
+    assert "[4/6] forecasting the year end" in out
+    index = tmp_path / "guigang_2023" / "2026-10" / "index.html"
+    assert f"open {index}" in out and index.exists()
     path = tmp_path / "out" / "forecast_20261031.json"
     obj = json.loads(path.read_text(encoding="utf-8"))
     assert obj["synthetic"] is True
@@ -218,5 +220,5 @@ def test_demo_job_forecasts_every_group(tmp_path, capsys):
     assert g["history"]["years"] == [2021, 2022, 2023, 2024, 2025]
     assert g["indicators"]["pm25_mean"]["target"] == 30.9 and g["indicators"]["pm25_mean"]["p_meet"] is not None
     first = path.read_bytes()
-    assert run(capsys, *args)[0] == 0
+    assert run(capsys, *args, "--skip-report")[0] == 0
     assert path.read_bytes() == first  # same data, same seed: the same bytes

@@ -1,0 +1,216 @@
+"""The monthly report run: papermill notebooks, HTML, an index and a summary, one folder per month.
+
+``airq report --config CONFIG --store DIR --month YYYY-MM|last`` executes
+``notebooks/monthly_report.ipynb`` once and ``notebooks/county_trajectory.ipynb`` once per group
+of the plan into ``<out>/<plan>/<YYYY-MM>/``:
+
+* the executed notebooks and their HTML without code cells (nbconvert, ``exclude_input``);
+* ``index.html`` linking everything, failed groups marked;
+* ``summary.json`` (one object: ``plan``, ``month``, ``generated_by``, ``data_vintage``, ``seed``,
+  ``n_sims``, ``groups``; each group ``status``, ``error``, ``month`` and ``ytd`` as
+  ``airq assess --json`` gives them for those periods, ``forecast`` as ``airq forecast --json``,
+  ``files``) and ``summary.csv`` (one row per group).
+
+The folder is built beside the old one and swapped in only when complete, so a crash mid-run
+leaves the previous report intact. One group that fails is marked failed while the others
+complete; the run then exits 3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .util import atomic_write_text
+
+__all__ = ["NOTEBOOKS", "run_report", "ReportRun", "last_full_month"]
+
+#: The notebooks the report executes.
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@dataclass
+class ReportRun:
+    """What a report run made: the folder, the summary, and whether every group succeeded."""
+
+    folder: Path
+    summary: dict
+
+    @property
+    def failed(self) -> list[str]:
+        return [g for g, v in self.summary["groups"].items() if v["status"] != "ok"]
+
+
+def last_full_month(plan, store_dir) -> pd.Period:
+    """The last calendar month whose last day has data in the store (the month to report)."""
+    from .assessment import group_history
+
+    daily = group_history(plan, store_dir, pd.Timestamp.today().normalize() + pd.Timedelta(days=400), years=2)
+    have = daily[daily["aqi"].notna()]
+    if have.empty:
+        raise ValueError(f"the store {store_dir} holds no day with a valid AQI for the plan's groups; run `airq ingest`")
+    last = pd.Timestamp(have["date"].max())
+    month = last.to_period("M")
+    return month if last == month.end_time.normalize() else month - 1
+
+
+def _versions() -> dict:
+    import importlib.metadata as md
+
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("airq-cn", "numpy", "pandas", "statsmodels", "matplotlib", "papermill", "nbconvert"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def _vintage(store_dir, daily: pd.DataFrame) -> dict:
+    from . import store
+
+    manifest = Path(store_dir) / store.MANIFEST
+    have = daily[daily["aqi"].notna()]
+    return {"manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest(),
+            "last_data_day": None if have.empty else f"{have['date'].max():%Y-%m-%d}"}
+
+
+def _execute(notebook: Path, out_nb: Path, params: dict) -> None:
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    pm.execute_notebook(str(notebook), str(out_nb), parameters=params, progress_bar=False, log_output=False,
+                        kernel_name="python3", cwd=str(Path.cwd()))
+    body, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_filename(str(out_nb))
+    atomic_write_text(out_nb.with_suffix(".html"), body)
+
+
+def _error_sentence(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    evalue = getattr(exc, "evalue", None)
+    return (evalue or (text[-1] if text else type(exc).__name__)).strip()
+
+
+def _index(summary: dict, title: str) -> str:
+    rows = []
+    for g, v in summary["groups"].items():
+        ytd = (v.get("ytd") or {}).get("published", {})
+        fc = (v.get("forecast") or {}).get("indicators", {})
+        cells = [html.escape(g), "✔" if v["status"] == "ok" else "✘ " + html.escape(v.get("error") or ""),
+                 str(ytd.get("good_day_ratio", "—")), str(ytd.get("pm25_mean", "—")),
+                 "—" if "pm25_mean" not in fc else f"{fc['pm25_mean']['median']:.1f}",
+                 f"<a href='{html.escape(v['files']['html'])}'>HTML</a>" if v["status"] == "ok" else ""]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("区县 group", "状态 status", "优良天数比率 good-day ratio YTD [%]",
+                                            "PM2.5 YTD [µg/m³]", "PM2.5 年底预测 forecast", ""))
+    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            "<style>body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>"
+            f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>月度通报 monthly dispatch</a></p>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<p>data: {html.escape(json.dumps(summary['data_vintage']))}; seed {summary['seed']}</p></body></html>")
+
+
+def _csv(summary: dict) -> str:
+    rows = []
+    for g, v in summary["groups"].items():
+        m, y = (v.get("month") or {}).get("published", {}), (v.get("ytd") or {}).get("published", {})
+        fc = (v.get("forecast") or {}).get("indicators", {})
+        rows.append({"group": g, "status": v["status"], "error": v.get("error"),
+                     "month_good_day_ratio": m.get("good_day_ratio"), "month_pm25_mean": m.get("pm25_mean"),
+                     "ytd_good_day_ratio": y.get("good_day_ratio"), "ytd_pm25_mean": y.get("pm25_mean"),
+                     "ytd_composite_index": y.get("composite_index"),
+                     "ytd_rank": (v.get("ytd") or {}).get("rank_composite_index"),
+                     **{f"forecast_{k}_{q}": (fc.get(k) or {}).get(q) for k in ("good_day_ratio", "pm25_mean")
+                        for q in ("median", "q10", "q90", "p_meet")}})
+    frame = pd.DataFrame(rows)
+    frame["ytd_rank"] = frame["ytd_rank"].astype("Int64")
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def run_report(config, store_dir, month="last", *, out="reports", lang: str = "zh", n_sims: int = 2000, seed: int = 0,
+               notebooks: Path | None = None, progress: bool = False) -> ReportRun:
+    """Make the month's report folder (module docstring). Raises ``ValueError`` on bad input."""
+    from .assessment import assess, forecast_groups, group_history
+    from .config import load_plan
+    from .report import assessment_payload, forecast_payload
+
+    plan = load_plan(config)
+    month = last_full_month(plan, store_dir) if str(month) == "last" else pd.Period(str(month), freq="M")
+    end = month.end_time.normalize()
+    nb_dir = Path(notebooks) if notebooks else NOTEBOOKS
+    final = Path(out) / Path(config).stem / f"{month}"
+    work = final.with_name(f".{final.name}.partial-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        res_m = assess(plan, store_dir, f"{month}")
+        res_y = assess(plan, store_dir, f"{month.year}-01-01/{end:%Y-%m-%d}", as_of=end)
+        outlooks = forecast_groups(plan, store_dir, end, n_sims=n_sims, seed=seed)
+        pay_m, pay_y = assessment_payload(res_m, plan), assessment_payload(res_y, plan)
+        history = group_history(plan, store_dir, end, years=1)
+        summary = {"plan": plan.name, "month": f"{month}", "generated_by": _versions(),
+                   "data_vintage": _vintage(store_dir, history), "seed": seed, "n_sims": n_sims, "lang": lang,
+                   "groups": {}}
+        base = {"config": str(config), "store": str(store_dir), "n_sims": n_sims, "seed": seed, "lang": lang}
+        jobs = [("monthly_report", nb_dir / "monthly_report.ipynb", {**base, "month": f"{month}"}, None)]
+        jobs += [(f"county_{g}", nb_dir / "county_trajectory.ipynb", {**base, "group": g, "as_of": f"{end:%Y-%m-%d}"}, g)
+                 for g in plan.groups]
+        bar = _bar(len(jobs), progress)
+        for stem, nb, params, group in jobs:
+            error = None
+            try:
+                if group is not None and outlooks[group].forecast is None:
+                    raise ValueError(outlooks[group].error)
+                _execute(nb, work / f"{stem}.ipynb", params)
+            except Exception as exc:  # one group's failure is reported, the others go on
+                error = _error_sentence(exc)
+            if group is None and error:
+                raise ValueError(f"the monthly report notebook failed: {error}")
+            if group is not None:
+                summary["groups"][group] = {
+                    "status": "ok" if error is None else "failed", "error": error,
+                    "month": pay_m.get(group), "ytd": pay_y.get(group), "forecast": forecast_payload(outlooks[group]),
+                    "files": {"html": f"{stem}.html", "notebook": f"{stem}.ipynb"}}
+            bar(stem)
+        title = f"{plan.name} — {month}"
+        atomic_write_text(work / "summary.json", json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        atomic_write_text(work / "summary.csv", _csv(summary))
+        atomic_write_text(work / "index.html", _index(summary, title))
+        _swap(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return ReportRun(final, summary)
+
+
+def _swap(work: Path, final: Path) -> None:
+    """Put ``work`` where ``final`` is; the old folder disappears only after the new one is in place."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    work.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _bar(total: int, show: bool):
+    if not show:
+        return lambda name: None
+    from tqdm import tqdm
+
+    t = tqdm(total=total, unit="notebook", file=sys.stderr)
+
+    def step(name):
+        t.set_postfix_str(name)
+        t.update(1)
+        if t.n == total:
+            t.close()
+    return step

@@ -1,0 +1,257 @@
+"""What the notebooks call: parameter validation and ready-made views (no calculation of their own).
+
+A notebook in ``notebooks/`` holds a ``parameters`` cell, then ``validate(globals(), ...)``, then
+calls into this module and :mod:`airq.plots`. Every number comes from :mod:`airq.assessment`,
+:mod:`airq.stats`, :mod:`airq.targets` and :mod:`airq.forecast`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ParameterError", "validate", "CountyView", "county_view", "monthly_table", "summary_text", "MonthView",
+           "month_view"]
+
+# Names an IPython kernel defines itself; anything else unexpected is a misspelt parameter.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+class ParameterError(ValueError):
+    """A bad notebook parameter, said in one sentence."""
+
+
+def _as_date(name, value) -> pd.Timestamp:
+    text = str(value).strip()
+    try:
+        day = pd.Timestamp(text)
+    except ValueError:
+        raise ParameterError(f"{name} = {value!r} is not a date; give YYYY-MM-DD") from None
+    if len(text) < 8:
+        raise ParameterError(f"{name} = {value!r} is not a full date; give YYYY-MM-DD")
+    return day.normalize()
+
+
+def validate(namespace: dict, expected: dict) -> dict:
+    """Check a notebook's parameters; return them cleaned. Raises :class:`ParameterError`.
+
+    Parameters
+    ----------
+    namespace : dict
+        ``globals()`` of the notebook right after its parameters cell (papermill's injected
+        parameters included: papermill only warns on unknown names, so they are refused here).
+    expected : dict
+        Parameter name -> kind: ``"config"`` (a plan TOML that loads), ``"store"`` (an airq
+        store folder), ``"group"`` (a group of the config), ``"date"`` (a full date, not after the
+        store's data for the group), ``"month"`` (``YYYY-MM``), ``"int"``, ``"lang"``.
+    """
+    from . import store as _store
+    from .config import ConfigError, load_plan
+
+    unknown = sorted(k for k in namespace if not k.startswith("_") and k not in expected and k not in _KERNEL_NAMES
+                     and not callable(namespace[k]) and type(namespace[k]).__name__ != "module")
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; this notebook takes: {', '.join(expected)}")
+    missing = [k for k in expected if k not in namespace]
+    if missing:
+        raise ParameterError(f"missing parameter(s) {', '.join(missing)}")
+    out = {}
+    for name, kind in expected.items():
+        value = namespace[name]
+        if kind == "config":
+            try:
+                out[name] = load_plan(value)
+            except (ConfigError, OSError) as exc:
+                raise ParameterError(f"config = {value!r}: {exc}") from None
+        elif kind == "store":
+            if not (Path(value) / _store.MANIFEST).exists():
+                raise ParameterError(f"store = {value!r} is not an airq store (no {_store.MANIFEST}); run `airq ingest` first")
+            out[name] = str(value)
+        elif kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ParameterError(f"{name} = {value!r} must be a whole number >= 0")
+            out[name] = value
+        elif kind == "lang":
+            if value not in ("zh", "en"):
+                raise ParameterError(f"lang = {value!r} must be 'zh' or 'en'")
+            out[name] = value
+        elif kind == "month":
+            try:
+                out[name] = pd.Period(str(value), freq="M")
+            except ValueError:
+                raise ParameterError(f"{name} = {value!r} is not a month; give YYYY-MM") from None
+        elif kind == "date":
+            out[name] = _as_date(name, value)
+        elif kind == "group":
+            out[name] = value
+        else:  # pragma: no cover - a notebook's own mistake
+            raise ValueError(f"unknown parameter kind {kind!r}")
+    plan = next((v for k, v in out.items() if expected[k] == "config"), None)
+    for name, kind in expected.items():
+        if kind == "group" and plan is not None and out[name] not in plan.groups:
+            raise ParameterError(f"group = {out[name]!r} is not a group of the plan; it has: {', '.join(plan.groups)}")
+    _check_data(out, expected, plan)
+    return out
+
+
+def namespace_value(value) -> str:
+    """A parameter value as the user wrote it (dates as YYYY-MM-DD)."""
+    return f"'{value:%Y-%m-%d}'" if isinstance(value, pd.Timestamp) else repr(str(value))
+
+
+def _check_data(out: dict, expected: dict, plan) -> None:
+    """A date or month past the store's data is refused (days not ingested are not invalid days)."""
+    from .assessment import group_history
+
+    store = next((v for k, v in out.items() if expected[k] == "store"), None)
+    if plan is None or store is None:
+        return
+    group = next((v for k, v in out.items() if expected[k] == "group"), None)
+    for name, kind in expected.items():
+        if kind not in ("date", "month"):
+            continue
+        day = out[name] if kind == "date" else out[name].end_time.normalize()
+        daily = group_history(plan, store, day, groups=[group] if group else None, years=1)
+        have = daily[daily["aqi"].notna()]
+        last = None if have.empty else pd.Timestamp(have["date"].max())
+        if last is None or last < day:
+            said = "no valid day" if last is None else f"data up to {last:%Y-%m-%d}"
+            raise ParameterError(f"{name} = {namespace_value(out[name])} is after the data in the store ({said})")
+
+
+@dataclass
+class CountyView:
+    """One county as of a day: its year to date, its forecast beside the allowances, its months."""
+
+    group: str
+    as_of: pd.Timestamp
+    plan: object
+    assessment: object  # airq.assessment.Assessment of 1 January .. as_of
+    outlook: object  # airq.assessment.GroupOutlook
+    months: pd.DataFrame
+
+
+def monthly_table(plan, store, group: str, as_of) -> pd.DataFrame:
+    """Month by month, this year to ``as_of`` and the same months last year: good-day ratio, PM2.5."""
+    from .assessment import group_days, station_days
+    from .stats import period_stats
+
+    as_of = pd.Timestamp(as_of)
+    start = pd.Timestamp(as_of.year - 1, 1, 1)
+    sd = station_days(store, start, as_of, plan.group_stations(group))
+    daily = group_days(plan, sd, groups=[group])
+    rows = []
+    for m in range(1, as_of.month + 1):
+        row = {"month": m}
+        for tag, year in (("", as_of.year), ("_last_year", as_of.year - 1)):
+            first = pd.Timestamp(year, m, 1)
+            last = first + pd.offsets.MonthEnd(0)
+            if m == as_of.month:  # the same span of a month not yet complete
+                last = first + pd.Timedelta(days=min(as_of.day, last.day) - 1)
+            part = daily[(daily["date"] >= first) & (daily["date"] <= last)]
+            st = period_stats(part, start=first, end=last).iloc[0] if len(part) else None
+            row[f"good_day_ratio{tag}"] = None if st is None else st["good_day_ratio"]
+            row[f"pm25_mean{tag}"] = None if st is None else st["pm25_mean"]
+            row[f"valid_days{tag}"] = 0 if st is None else int(st["valid_days"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def county_view(config, store, group: str, as_of, *, n_sims: int = 2000, seed: int = 0) -> CountyView:
+    """Everything the county notebook shows, computed by the library."""
+    from .assessment import assess, forecast_groups
+    from .config import load_plan
+
+    plan = load_plan(config) if not hasattr(config, "groups") else config
+    as_of = pd.Timestamp(as_of).normalize()
+    res = assess(plan, store, f"{as_of.year}-01-01/{as_of:%Y-%m-%d}", groups=[group], as_of=as_of)
+    outlook = forecast_groups(plan, store, as_of, groups=[group], n_sims=n_sims, seed=seed)[group]
+    if outlook.forecast is None:
+        raise ValueError(outlook.error)
+    return CountyView(group, as_of, plan, res, outlook, monthly_table(plan, store, group, as_of))
+
+
+def summary_text(view: CountyView, lang: str = "zh") -> str:
+    """A few sentences on where the county stands and where it is heading."""
+    ind = view.outlook.forecast.indicators
+    parts = []
+    for key, zh, en, unit in (("good_day_ratio", "优良天数比率", "good-day ratio", "%"),
+                              ("pm25_mean", "PM2.5 平均浓度", "PM2.5 mean", " µg/m³")):
+        if key not in ind.index:
+            continue
+        r = ind.loc[key]
+        p = r["p_meet"]
+        if lang == "zh":
+            s = (f"截至{view.as_of.month}月{view.as_of.day}日，{view.group}{zh}为 {r['ytd']:.1f}{unit}，"
+                 f"预计年底 {r['median']:.1f}{unit}（80% 区间 {r['q10']:.1f}–{r['q90']:.1f}）")
+            if p is not None and not pd.isna(p):
+                s += f"，达到目标 {r['target']:g}{unit} 的概率约 {100 * p:.0f}%"
+            parts.append(s + "。")
+        else:
+            s = (f"As of {view.as_of:%Y-%m-%d}, {view.group}'s {en} is {r['ytd']:.1f}{unit}; the year is expected to end "
+                 f"at {r['median']:.1f}{unit} (80 % interval {r['q10']:.1f}–{r['q90']:.1f})")
+            if p is not None and not pd.isna(p):
+                s += f", with a {100 * p:.0f} % chance of meeting the target of {r['target']:g}{unit}"
+            parts.append(s + ".")
+    return "\n".join(parts)
+
+
+#: Columns of the dispatch tables (published values, plan decimals).
+DISPATCH_COLUMNS = ("valid_days", "good_day_ratio", "heavy_days", "pm25_mean", "pm10_mean", "o3_8h_p90",
+                    "composite_index", "composite_primary")
+
+
+@dataclass
+class MonthView:
+    """The city dispatch of one month: every group's month and year to date, last year, ranks, forecasts."""
+
+    month: pd.Period
+    plan: object
+    month_assessment: object
+    ytd_assessment: object
+    outlooks: dict
+    table: pd.DataFrame
+
+    @property
+    def city_group(self) -> str | None:
+        return next((g for g, grp in self.plan.groups.items() if grp.kind == "city"), None)
+
+
+def _published(res, key: str) -> pd.Series:
+    pub = res.published.set_index("group")
+    return pub[key] if key in pub.columns else pd.Series(dtype=object)
+
+
+def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> MonthView:
+    """Everything the monthly report shows, computed by the library (assess, ranks, forecasts)."""
+    from .assessment import assess, forecast_groups
+    from .config import load_plan
+    from .report import county_ranks
+
+    plan = load_plan(config) if not hasattr(config, "groups") else config
+    month = pd.Period(str(month), freq="M")
+    end = month.end_time.normalize()
+    res_m = assess(plan, store, f"{month}")
+    res_y = assess(plan, store, f"{month.year}-01-01/{end:%Y-%m-%d}", as_of=end)
+    outlooks = forecast_groups(plan, store, end, n_sims=n_sims, seed=seed)
+    rows = []
+    ranks_m, ranks_y = county_ranks(res_m.stats, plan), county_ranks(res_y.stats, plan)
+    prev_y = res_y.previous.set_index("group") if len(res_y.previous) else pd.DataFrame()
+    for g in plan.groups:
+        row = {"group": g}
+        for tag, res in (("month", res_m), ("ytd", res_y)):
+            for k in ("valid_days", "good_day_ratio", "pm25_mean", "composite_index"):
+                v = _published(res, k)
+                row[f"{tag}_{k}"] = v.get(g)
+        row["month_rank"], row["ytd_rank"] = ranks_m.get(g), ranks_y.get(g)
+        for k in ("good_day_ratio", "pm25_mean"):
+            row[f"ytd_{k}_last_year"] = prev_y[k].get(g) if k in prev_y.columns else None
+        fc = outlooks[g].forecast
+        for k in ("good_day_ratio", "pm25_mean"):
+            ok = fc is not None and k in fc.indicators.index
+            row[f"forecast_{k}"] = fc.indicators.loc[k, "median"] if ok else None
+            row[f"p_meet_{k}"] = fc.indicators.loc[k, "p_meet"] if ok else None
+        rows.append(row)
+    return MonthView(month, plan, res_m, res_y, outlooks, pd.DataFrame(rows).set_index("group"))

@@ -1,0 +1,134 @@
+"""`airq report`: the notebooks under papermill, the folder, summary.json against assess/forecast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+from airq.cli import main
+from airq.demo import write_demo
+from airq.ingestion import ingest_files
+from airq.monthly import NOTEBOOKS, run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "config" / "guigang_2023.toml"
+EMPTY_GROUP = """
+
+[stations.XX01A]
+name = "无数据站"
+lat = 23.0
+lon = 109.0
+contrast = false
+synthetic = true
+
+[groups."空县"]
+kind = "county"
+stations = ["XX01A"]
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    write_demo(tmp / "raw", start="2025-01-01", end="2026-03-31")
+    ingest_files("tidy", tmp / "raw", tmp / "store")
+    plan = tmp / "plan_empty.toml"
+    plan.write_text(CONFIG.read_text(encoding="utf-8") + EMPTY_GROUP, encoding="utf-8")
+    return tmp
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_report_end_to_end_matches_assess_and_forecast(demo, capsys):
+    code, out, _ = run(capsys, "report", "--config", CONFIG, "--store", demo / "store", "--month", "2026-02",
+                       "--n-sims", "100", "--out", demo / "reports")
+    assert code == 0
+    folder = demo / "reports" / "guigang_2023" / "2026-02"
+    assert out.strip() == str(folder / "index.html")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["month"] == "2026-02" and summary["seed"] == 0
+    assert summary["data_vintage"]["last_data_day"] == "2026-02-28"
+    assert set(summary["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
+    for g, v in summary["groups"].items():
+        assert v["status"] == "ok", v["error"]
+        for f in v["files"].values():
+            assert (folder / f).stat().st_size > 0
+    assert (folder / "monthly_report.html").exists() and (folder / "summary.csv").exists()
+    html = (folder / "county_港北区.html").read_text(encoding="utf-8")
+    assert "validate(globals()" not in html  # no code cells in the HTML
+    assert "image/png" in html  # the charts
+    # the same numbers as the commands
+    _, month_json, _ = run(capsys, "assess", "--config", CONFIG, "--store", demo / "store", "--period", "2026-02", "--json")
+    assert summary["groups"]["港北区"]["month"] == json.loads(month_json)["港北区"]
+    _, fc_json, _ = run(capsys, "forecast", "--config", CONFIG, "--store", demo / "store", "--as-of", "2026-02-28",
+                        "--n-sims", "100", "--json")
+    assert summary["groups"]["全市"]["forecast"] == json.loads(fc_json)["全市"]
+    first = (folder / "summary.json").read_bytes()
+    assert run(capsys, "report", "--config", CONFIG, "--store", demo / "store", "--month", "2026-02", "--n-sims", "100",
+               "--out", demo / "reports")[0] == 0
+    assert (folder / "summary.json").read_bytes() == first  # a rerun gives the same numbers
+    assert not list(folder.parent.glob(".*"))  # no partial or old folder left behind
+
+
+def test_a_group_without_data_fails_alone(demo, capsys):
+    code, _, err = run(capsys, "report", "--config", demo / "plan_empty.toml", "--store", demo / "store", "--month",
+                       "2026-03", "--n-sims", "50", "--out", demo / "reports")
+    assert code == 3
+    assert "空县" in err
+    summary = json.loads((demo / "reports" / "plan_empty" / "2026-03" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["groups"]["空县"]["status"] == "failed" and summary["groups"]["空县"]["error"]
+    assert summary["groups"]["港北区"]["status"] == "ok"
+    index = (demo / "reports" / "plan_empty" / "2026-03" / "index.html").read_text(encoding="utf-8")
+    assert "✘" in index
+
+
+def test_a_crash_leaves_the_previous_report(demo, tmp_path):
+    out = tmp_path / "reports"
+    run_report(CONFIG, demo / "store", "2026-01", out=out, n_sims=20)
+    before = (out / "guigang_2023" / "2026-01" / "summary.json").read_bytes()
+    broken = tmp_path / "nb"
+    broken.mkdir()
+    (broken / "monthly_report.ipynb").write_text((NOTEBOOKS / "monthly_report.ipynb").read_text(encoding="utf-8")
+                                                 .replace("from airq.notebook import month_view", "raise RuntimeError('boom')"),
+                                                 encoding="utf-8")
+    with pytest.raises(ValueError, match="boom"):
+        run_report(CONFIG, demo / "store", "2026-01", out=out, n_sims=20, notebooks=broken)
+    assert (out / "guigang_2023" / "2026-01" / "summary.json").read_bytes() == before
+    assert not list((out / "guigang_2023").glob(".*"))
+
+
+@pytest.mark.parametrize("params, sentence", [
+    ({"group": "不存在区"}, "is not a group of the plan"),
+    ({"as_of": "2026-06-30"}, "is after the data in the store"),
+    ({"as_of": "2026-03"}, "is not a full date"),
+    ({"store": "/nonexistent/store"}, "is not an airq store"),
+    ({"gruop": "港北区"}, "unknown parameter(s) gruop"),
+    ({"lang": "fr"}, "must be 'zh' or 'en'"),
+])
+def test_county_notebook_refuses_bad_parameters(demo, tmp_path, params, sentence):
+    base = {"config": str(CONFIG), "store": str(demo / "store"), "as_of": "2026-03-31", "n_sims": 10}
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(NOTEBOOKS / "county_trajectory.ipynb"), str(tmp_path / "out.ipynb"),
+                            parameters={**base, **params}, progress_bar=False, kernel_name="python3")
+    assert err.value.ename == "ParameterError"
+    assert sentence in err.value.evalue
+
+
+def test_notebooks_are_committed_without_outputs():
+    for nb in NOTEBOOKS.glob("*.ipynb"):
+        doc = json.loads(nb.read_text(encoding="utf-8"))
+        tags = [c.get("metadata", {}).get("tags", []) for c in doc["cells"]]
+        assert any("parameters" in t for t in tags), nb
+        i = next(k for k, t in enumerate(tags) if "parameters" in t)
+        assert "validate(globals()" in "".join(doc["cells"][i + 1]["source"]), nb  # the validation cell follows
+        assert doc["metadata"]["kernelspec"]["name"] == "python3"
+        for c in doc["cells"]:
+            if c["cell_type"] == "code":
+                assert c["outputs"] == [] and c["execution_count"] is None, nb
