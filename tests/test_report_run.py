@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
+
+import matplotlib.image
+import numpy as np
 
 import papermill as pm
 import pytest
@@ -132,3 +137,31 @@ def test_notebooks_are_committed_without_outputs():
         for c in doc["cells"]:
             if c["cell_type"] == "code":
                 assert c["outputs"] == [] and c["execution_count"] is None, nb
+
+
+def _chromium():
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("headless Chromium is not installed (.ci/run installs Debian's chromium where absent)")
+    return exe
+
+
+def test_html_report_in_headless_chromium(demo, tmp_path):
+    exe = _chromium()
+    run_report(CONFIG, demo / "store", "2026-03", out=tmp_path, n_sims=50)
+    folder = tmp_path / "guigang_2023" / "2026-03"
+    for page, size in (("index.html", "1000,600"), ("county_港北区.html", "1000,1400")):
+        shot = tmp_path / f"{page}.png"
+        args = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--window-size={size}"]
+        subprocess.run([*args, f"--screenshot={shot}", (folder / page).as_uri()], check=True, capture_output=True,
+                       timeout=120)
+        dom = subprocess.run([*args, "--dump-dom", (folder / page).as_uri()], check=True, capture_output=True,
+                             timeout=120, text=True).stdout
+        pixels = matplotlib.image.imread(shot)[..., :3]
+        assert pixels.std() > 0.05, f"{page}: blank screenshot"
+        if page == "index.html":
+            assert "贵港市2023年环境空气质量目标 — 2026-03" in dom and dom.count("<tr>") == 7  # title + 6 groups
+        else:
+            assert "county trajectory against target" in dom and "<table" in dom and "image/png" in dom
+            blue = (pixels[..., 2] - pixels[..., 0] > 0.25) & (pixels[..., 2] > 0.6)  # the fan's blues
+            assert blue.sum() > 2000, "the forecast fan of the trajectory chart is not on the page"
