@@ -91,8 +91,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     month = pd.Timestamp(DEMO_END).to_period("M")
     print(f"\n[6/6] the monthly report for {month} (papermill notebooks, HTML, summary) ...", flush=True)
-    run = run_report(_find_config(), store_dir, month, out=out.parent, n_sims=2000,
-                     seed=0, progress=False)
+    run = run_report(_find_config(), store_dir, month, out=out.parent, n_sims=2000, seed=0, progress=False,
+                     banner="演示数据：全部为合成数据（airq.demo），不是监测值 — SYNTHETIC demo data, not measurements")
     print(f"open {run.folder / 'index.html'}")
     return 3 if run.failed else 0
     return 0

@@ -114,7 +114,9 @@ def _index(summary: dict, title: str) -> str:
     return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             "<style>body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>月度通报 monthly dispatch</a></p>"
+            + (f"<p style='background:#ffeb99;padding:6px'><b>{html.escape(summary['banner'])}</b></p>"
+               if summary.get("banner") else "")
+            + f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>月度通报 monthly dispatch</a></p>"
             f"<table><tr>{head}</tr>{''.join(rows)}</table>"
             f"<p>data: {html.escape(json.dumps(summary['data_vintage']))}; seed {summary['seed']}</p></body></html>")
 
@@ -137,8 +139,12 @@ def _csv(summary: dict) -> str:
 
 
 def run_report(config, store_dir, month="last", *, out="reports", lang: str = "zh", n_sims: int = 2000, seed: int = 0,
-               notebooks: Path | None = None, progress: bool = False) -> ReportRun:
-    """Make the month's report folder (module docstring). Raises ``ValueError`` on bad input."""
+               notebooks: Path | None = None, progress: bool = False, banner: str | None = None) -> ReportRun:
+    """Make the month's report folder (module docstring). Raises ``ValueError`` on bad input.
+
+    ``banner``: a line shown above the index and kept in ``summary.json`` (``"banner"``), e.g.
+    the demo's "SYNTHETIC data" warning.
+    """
     from .assessment import assess, forecast_groups, group_history
     from .config import load_plan
     from .report import assessment_payload, forecast_payload
@@ -159,7 +165,7 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
         history = group_history(plan, store_dir, end, years=1)
         summary = {"plan": plan.name, "month": f"{month}", "generated_by": _versions(),
                    "data_vintage": _vintage(store_dir, history), "seed": seed, "n_sims": n_sims, "lang": lang,
-                   "groups": {}}
+                   "banner": banner, "groups": {}}
         base = {"config": str(config), "store": str(store_dir), "n_sims": n_sims, "seed": seed, "lang": lang}
         jobs = [("monthly_report", nb_dir / "monthly_report.ipynb", {**base, "month": f"{month}"}, None)]
         jobs += [(f"county_{g}", nb_dir / "county_trajectory.ipynb", {**base, "group": g, "as_of": f"{end:%Y-%m-%d}"}, g)

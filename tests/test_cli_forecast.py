@@ -212,6 +212,7 @@ def test_demo_job_forecasts_every_group(tmp_path, capsys):
     assert "[4/6] forecasting the year end" in out
     index = tmp_path / "guigang_2023" / "2026-10" / "index.html"
     assert f"open {index}" in out and index.exists()
+    assert "SYNTHETIC" in index.read_text(encoding="utf-8")
     path = tmp_path / "out" / "forecast_20261031.json"
     obj = json.loads(path.read_text(encoding="utf-8"))
     assert obj["synthetic"] is True
