@@ -6,6 +6,8 @@ of the plan into ``<out>/<plan>/<YYYY-MM>/``:
 
 * the executed notebooks and their HTML without code cells (nbconvert, ``exclude_input``);
 * ``index.html`` linking everything, failed groups marked;
+* ``data_vintage``: the sha256 of the store's manifest and the last day and hour of data the
+  report used (up to the month's end; hour-start stamp, Beijing time);
 * ``summary.json`` (one object: ``plan``, ``month``, ``generated_by``, ``data_vintage``, ``seed``,
   ``n_sims``, ``groups``; each group ``status``, ``error``, ``month`` and ``ytd`` as
   ``airq assess --json`` gives them for those periods, ``forecast`` as ``airq forecast --json``,
@@ -79,8 +81,15 @@ def _vintage(store_dir, daily: pd.DataFrame) -> dict:
 
     manifest = Path(store_dir) / store.MANIFEST
     have = daily[daily["aqi"].notna()]
+    last_day = None if have.empty else pd.Timestamp(have["date"].max())
+    last_hour = None
+    if last_day is not None:
+        hours = store.load(store_dir, start=last_day - pd.Timedelta(days=2), end=last_day + pd.Timedelta(days=1))
+        if len(hours):  # hour-start stamp, Beijing time (airq.timeconv); the Chinese label is one hour later
+            last_hour = f"{pd.Timestamp(hours['time'].max()):%Y-%m-%d %H:%M}"
     return {"manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest(),
-            "last_data_day": None if have.empty else f"{have['date'].max():%Y-%m-%d}"}
+            "last_data_day": None if last_day is None else f"{last_day:%Y-%m-%d}",
+            "last_data_hour_start": last_hour}
 
 
 def _execute(notebook: Path, out_nb: Path, params: dict) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["ParameterError", "validate", "CountyView", "county_view", "monthly_table", "summary_text", "MonthView",
-           "month_view"]
+           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames"]
 
 # Names an IPython kernel defines itself; anything else unexpected is a misspelt parameter.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -255,3 +255,104 @@ def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> Mo
             row[f"p_meet_{k}"] = fc.indicators.loc[k, "p_meet"] if ok else None
         rows.append(row)
     return MonthView(month, plan, res_m, res_y, outlooks, pd.DataFrame(rows).set_index("group"))
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+def _whatif_row(pos, targets, decimals, as_of, pm25, nongood, heavy, dust) -> dict:
+    from .targets import whatif
+
+    r = whatif(year=as_of.year, valid_days=pos["valid_days"], good_days=pos["good_days"], heavy_days=pos["heavy_days"],
+               pm25_mean=pos["pm25_mean"], pm25_valid_days=pos["pm25_valid_days"], as_of=as_of.date(),
+               targets={k: v for k, v in targets.items() if k in ("good_day_ratio", "pm25_mean", "heavy_day_ratio")},
+               reporting_decimals=decimals, remaining_pm25_mean=pm25, extra_nongood_days=nongood,
+               extra_heavy_days=heavy, dust_days=dust)
+    return {"rest_pm25_mean": pm25, "extra_nongood_days": nongood, "extra_heavy_days": heavy, "dust_days": dust,
+            "good_day_ratio": float(r.good_day_ratio_published), "pm25_mean": float(r.pm25_mean_published),
+            "heavy_days": r.heavy_days, **{f"met_{k}": v for k, v in r.met.items()}}
+
+
+def whatif_scenarios(config, store, group: str, as_of, *, pm25=(20, 25, 30, 35), nongood=(0, 5, 10, 20),
+                     heavy=(0,), dust=(0,)) -> pd.DataFrame:
+    """Year-end values for a grid of assumptions about the rest of the year (:func:`airq.targets.whatif`).
+
+    Parameters: rest-of-year PM2.5 mean [µg/m³], extra non-good days, extra heavy days (of those),
+    dust days deducted [days]. One row per combination, with ``met_<target>``.
+    """
+    from .assessment import comparison_decimals, plan_targets, whatif_for_group
+    from .config import load_plan
+
+    plan = load_plan(config) if not hasattr(config, "groups") else config
+    as_of = pd.Timestamp(as_of).normalize()
+    pos, _, _ = whatif_for_group(plan, store, group, as_of)
+    targets, _ = plan_targets(plan, group, as_of.year)
+    rows = [_whatif_row(pos, targets, comparison_decimals(plan), as_of, p, n, h, d)
+            for p in pm25 for n in nongood for h in heavy for d in dust if h <= n]
+    return pd.DataFrame(rows)
+
+
+def whatif_controls(config, store, group: str, as_of):
+    """ipywidgets sliders that recompute the year-end values live (JupyterLab); returns the widget box."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    from .assessment import comparison_decimals, plan_targets, whatif_for_group
+    from .config import load_plan
+
+    plan = load_plan(config) if not hasattr(config, "groups") else config
+    as_of = pd.Timestamp(as_of).normalize()
+    pos, _, _ = whatif_for_group(plan, store, group, as_of)
+    targets, _ = plan_targets(plan, group, as_of.year)
+    left = (pd.Timestamp(as_of.year, 12, 31) - as_of).days
+    pm = w.FloatSlider(value=30, min=5, max=120, step=0.5, description="PM2.5 rest")
+    ng = w.IntSlider(value=0, min=0, max=left, description="non-good +")
+    hv = w.IntSlider(value=0, min=0, max=left, description="heavy +")
+    du = w.IntSlider(value=0, min=0, max=left, description="dust days")
+    out = w.Output()
+
+    def update(_=None):
+        out.clear_output()
+        with out:
+            heavy = min(hv.value, ng.value)
+            display(pd.Series(_whatif_row(pos, targets, comparison_decimals(plan), as_of, pm.value, ng.value, heavy,
+                                          du.value)))
+    for s in (pm, ng, hv, du):
+        s.observe(update, names="value")
+    update()
+    return w.VBox([pm, ng, hv, du, out])
+
+
+# --------------------------------------------------------------------------- exploration
+
+
+def explore_frames(config, store, start, end) -> dict:
+    """The plan's stations and groups over a period, for exploration: hourly, daily, cycles, correlations.
+
+    Returns ``{"hourly", "group_daily", "diurnal", "weekly", "correlation", "completeness"}``:
+    the hourly table of the plan's stations; the groups' daily values and AQI; the mean by hour
+    of day and by weekday (station means, [µg/m³; co mg/m³]); the correlation of the groups'
+    daily values; valid hours per station and month [%].
+    """
+    from . import store as _store
+    from .assessment import group_days, station_days
+    from .config import load_plan
+
+    plan = load_plan(config) if not hasattr(config, "groups") else config
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    stations = sorted({s for g in plan.groups for s in plan.group_stations(g)})
+    hourly = _store.load(store, start=start, end=end + pd.Timedelta(days=1), stations=stations)
+    sd = station_days(store, start, end, stations)
+    daily = group_days(plan, sd)
+    pols = [c for c in ("so2", "no2", "co", "o3", "pm10", "pm25") if c in hourly.columns]
+    t = pd.to_datetime(hourly["time"])
+    diurnal = hourly.groupby(t.dt.hour)[pols].mean().rename_axis("hour")
+    weekly = hourly.groupby(t.dt.dayofweek)[pols].mean().rename_axis("weekday")
+    corr = daily[["so2", "no2", "co", "pm10", "pm25", "o3_8h"]].corr()
+    months = pd.period_range(start, end, freq="M")
+    hours = months.to_timestamp().days_in_month.to_numpy() * 24
+    valid = hourly.assign(month=t.dt.to_period("M")).groupby(["station", "month"])["pm25"].count().unstack()
+    valid = valid.reindex(index=stations, columns=months, fill_value=0).fillna(0)
+    completeness = (100 * valid / hours).round(1)
+    return {"hourly": hourly, "group_daily": daily, "diurnal": diurnal, "weekly": weekly, "correlation": corr,
+            "completeness": completeness}

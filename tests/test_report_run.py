@@ -60,6 +60,7 @@ def test_report_end_to_end_matches_assess_and_forecast(demo, capsys):
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["month"] == "2026-02" and summary["seed"] == 0
     assert summary["data_vintage"]["last_data_day"] == "2026-02-28"
+    assert summary["data_vintage"]["last_data_hour_start"] == "2026-02-28 23:00"  # label 24:00, Beijing time
     assert set(summary["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
     for g, v in summary["groups"].items():
         assert v["status"] == "ok", v["error"]
@@ -165,3 +166,33 @@ def test_html_report_in_headless_chromium(demo, tmp_path):
             assert "county trajectory against target" in dom and "<table" in dom and "image/png" in dom
             blue = (pixels[..., 2] - pixels[..., 0] > 0.25) & (pixels[..., 2] > 0.6)  # the fan's blues
             assert blue.sum() > 2000, "the forecast fan of the trajectory chart is not on the page"
+
+
+@pytest.mark.parametrize("name, params", [
+    ("whatif", {"as_of": "2026-03-31"}),
+    ("explore", {"start": "2026-01-01", "end": "2026-03-31"}),
+])
+def test_whatif_and_explore_execute_headless(demo, tmp_path, name, params):
+    base = {"config": str(CONFIG), "store": str(demo / "store")}
+    out = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters={**base, **params}, progress_bar=False,
+                        kernel_name="python3")
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    outputs = [o for c in doc["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    if name == "whatif":  # the static grid of scenarios is there without a frontend
+        assert any("met_pm25_mean" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    else:
+        assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3
+
+
+@pytest.mark.parametrize("name, params, sentence", [
+    ("whatif", {"as_of": "2027-01-31"}, "is after the data in the store"),
+    ("explore", {"start": "2026-01-01", "end": "2026-13-01"}, "is not a date"),
+])
+def test_whatif_and_explore_refuse_bad_parameters(demo, tmp_path, name, params, sentence):
+    base = {"config": str(CONFIG), "store": str(demo / "store")}
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / "o.ipynb"), parameters={**base, **params},
+                            progress_bar=False, kernel_name="python3")
+    assert err.value.ename == "ParameterError" and sentence in err.value.evalue
