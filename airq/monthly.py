@@ -20,12 +20,14 @@ complete; the run then exits 3.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,10 +98,34 @@ def _execute(notebook: Path, out_nb: Path, params: dict) -> None:
     import papermill as pm
     from nbconvert import HTMLExporter
 
-    pm.execute_notebook(str(notebook), str(out_nb), parameters=params, progress_bar=False, log_output=False,
-                        kernel_name="python3", cwd=str(Path.cwd()))
+    with _kernel_stderr_quiet():
+        pm.execute_notebook(str(notebook), str(out_nb), parameters=params, progress_bar=False, log_output=False,
+                            kernel_name="python3", cwd=str(Path.cwd()))
     body, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_filename(str(out_nb))
     atomic_write_text(out_nb.with_suffix(".html"), body)
+
+
+@contextlib.contextmanager
+def _kernel_stderr_quiet():
+    """Keep the kernel process's start-up chatter (inherited stderr) out of cron logs.
+
+    A failing notebook is still reported: papermill raises with the cell's error, which the
+    run turns into the group's one-sentence error.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def _error_sentence(exc: BaseException) -> str:
