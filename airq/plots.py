@@ -55,7 +55,8 @@ _LABELS = {
 
 @lru_cache(maxsize=1)
 def use_cjk_font() -> str:
-    """Make matplotlib draw Chinese: a system CJK family if there is one, else the bundled one.
+    """Make matplotlib draw Chinese (a system CJK family if there is one, else the bundled one)
+    and set airq's chart style (:data:`STYLE`).
 
     Returns the family name used. The Latin glyphs come from the same family (it has them).
 
@@ -76,6 +77,7 @@ def use_cjk_font() -> str:
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams.update(STYLE)
     return family
 
 
@@ -86,9 +88,11 @@ def category_colours(rules="HJ633-2026") -> list[str]:
 
 
 def _figure(**kw) -> tuple[Figure, object]:
+    # The style is set globally (use_cjk_font), not in an rc_context: leaving an rc_context restores
+    # rcParams["interactive"] as it was before the kernel's inline backend switched it on, and the
+    # next figures of a notebook would not be shown.
     use_cjk_font()
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(**kw)
+    fig, ax = plt.subplots(**kw)
     return fig, ax
 
 
