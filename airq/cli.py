@@ -24,11 +24,12 @@ import sys
 import pandas as pd
 
 from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
+from .cli_common import CLIError
 from .rules import RULE_NAMES, get_rules, rules_for
 
+__all__ = ["main", "build_parser", "CLIError"]
 
-class CLIError(Exception):
-    """A user-facing error: printed as one line, exit status 1."""
+
 
 
 def _parse_pairs(pairs: list[str], allowed: tuple[str, ...], mode: str) -> dict[str, float]:
@@ -121,232 +122,6 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _jsonable(value):
-    from .report import jsonable
-
-    return jsonable(value)
-
-
-def _load_plan(path: str):
-    from .config import ConfigError, load_plan
-
-    try:
-        return load_plan(path)
-    except (ConfigError, FileNotFoundError, OSError) as exc:
-        raise CLIError(str(exc)) from None
-
-
-def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingestion import ingest_files
-    from .io import ReadError
-
-    known = None
-    if args.config:
-        known = list(_load_plan(args.config).stations)
-    try:
-        report = ingest_files(
-            args.format,
-            args.sources,
-            args.store,
-            hour_label=args.hour_label,
-            known_stations=known,
-            on_conflict=args.on_conflict,
-            progress=not args.quiet and sys.stderr.isatty(),
-            strict=args.strict,
-        )
-    except (ReadError, ValueError, FileNotFoundError) as exc:
-        raise CLIError(str(exc)) from None
-    print(report.summary())
-    print(f"store: {args.store}")
-    return 0
-
-
-def _read_dust(args):
-    if not getattr(args, "dust_days", None):
-        return None
-    from .assessment import read_dust_days
-
-    try:
-        return read_dust_days(args.dust_days)
-    except ValueError as exc:
-        raise CLIError(str(exc)) from None
-
-
-def _cmd_assess(args: argparse.Namespace) -> int:
-    from .assessment import assess
-    from .report import assessment_payload, assessment_text
-
-    from .cli_forecast import plan_from_args
-
-    plan = plan_from_args(args)
-    groups = None
-    if args.group:
-        unknown = [g for g in args.group if g not in plan.groups]
-        if unknown:
-            raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
-        groups = args.group
-    try:
-        res = assess(plan, args.store, args.period, groups=groups, rules=args.rules, dust_days=_read_dust(args),
-                     accept_proxy=args.accept_proxy, composite_limits=args.composite_limits, as_of=args.as_of)
-    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(str(exc)) from None
-    if args.json:
-        payload = assessment_payload(res, plan)
-        payload_notes = {"notes": res.notes, "options": res.options}
-        print(json.dumps({**payload, "_meta": payload_notes} if args.meta else payload, ensure_ascii=False, sort_keys=True, indent=1))
-        return 0
-    print(assessment_text(res, plan))
-    return 0
-
-
-_ASSUME_KEYS = {
-    "pm25": "remaining_pm25_mean",
-    "remaining_pm25_mean": "remaining_pm25_mean",
-    "nongood": "extra_nongood_days",
-    "extra_nongood_days": "extra_nongood_days",
-    "heavy": "extra_heavy_days",
-    "extra_heavy_days": "extra_heavy_days",
-    "dust": "dust_days",
-    "dust_days": "dust_days",
-    "valid_days": "remaining_valid_days",
-    "remaining_valid_days": "remaining_valid_days",
-}
-_TARGET_KEYS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
-                "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days"}
-#: Internal argument names -> the --assume/--target words, for error messages.
-_CLI_WORDS = {"remaining_pm25_mean": "--assume pm25", "extra_nongood_days": "--assume nongood",
-              "extra_heavy_days": "--assume heavy", "dust_days": "--assume dust", "remaining_valid_days": "--assume valid_days"}
-
-
-def _cli_words(message: str) -> str:
-    for internal, word in _CLI_WORDS.items():
-        message = message.replace(internal, word)
-    return message
-
-
-def _key_values(words, table: dict, what: str) -> dict:
-    from decimal import Decimal, InvalidOperation
-
-    out = {}
-    for word in words or []:
-        key, sep, raw = word.partition("=")
-        key = key.strip().lower()
-        if not sep or key not in table:
-            raise CLIError(f"--{what} {word!r}: expected KEY=VALUE with KEY in {', '.join(sorted(table))}")
-        try:
-            value = Decimal(raw.strip())
-        except InvalidOperation:
-            raise CLIError(f"--{what} {word!r}: {raw!r} is not a number") from None
-        if not value.is_finite() or value < 0:
-            raise CLIError(f"--{what} {word!r}: must be a finite number >= 0")
-        name = table[key]
-        if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and 0 < value < 1:
-            raise CLIError(f"--target {word!r}: ratios are percentages (93.8 for 93.8 %); {value} looks like a fraction")
-        if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and value > 100:
-            raise CLIError(f"--target {word!r}: a ratio cannot exceed 100 %")
-        if name.endswith("_days"):
-            if value != value.to_integral_value():
-                raise CLIError(f"--{what} {word!r}: a number of days must be whole")
-            value = int(value)
-        out[name] = value
-    return out
-
-
-def _cmd_whatif(args: argparse.Namespace) -> int:
-    from .assessment import whatif_for_group
-    from .report import whatif_payload, whatif_text
-
-    plan = _load_plan(args.config)
-    targets = _key_values(args.target, _TARGET_KEYS, "target")
-    assume = _key_values(args.assume, _ASSUME_KEYS, "assume")
-    try:
-        as_of = pd.Timestamp(args.as_of)
-    except ValueError:
-        raise CLIError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
-    try:
-        pos, table, result = whatif_for_group(plan, args.store, args.group, as_of, targets=targets, assume=assume,
-                                              dust_days=_read_dust(args), accept_proxy=args.accept_proxy)
-    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(_cli_words(str(exc))) from None
-    payload = whatif_payload(args.group, as_of, pos, table, result, assume)
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
-        return 0
-    print(whatif_text(payload, table))
-    return 0
-
-
-def _cmd_quality(args: argparse.Namespace) -> int:
-    from . import store
-    from .ingestion import load_flags
-    from .quality import quality_summary
-    from .stats import parse_period
-
-    try:
-        start, end = parse_period(args.period)
-        stop = end + pd.Timedelta(days=1)
-        hourly = store.load(args.store, start=start, end=stop, stations=args.station)
-        summary = quality_summary(hourly, load_flags(args.store), start=start, end=stop, stations=args.station)
-    except (ValueError, FileNotFoundError) as exc:
-        raise CLIError(str(exc)) from None
-    if args.csv:
-        sys.stdout.write(summary.to_csv(index=False, lineterminator="\n"))
-        return 0
-    if summary.empty:
-        print(f"no hourly data in {args.store} for {args.period}: the completeness summary covers hourly data only "
-              "(daily values received as such carry no hours; their flags are in the store's quality/ folder)")
-        return 0
-    show = summary[["station", "month", "expected_hours", "absent_hours"]].copy()
-    for p in ("pm25", "pm10", "o3", "no2", "so2", "co"):
-        show[f"{p} %"] = summary[f"complete_{p}"].round(1)
-    flags = summary[[c for c in summary.columns if c.startswith("flag_")]]
-    show["flagged"] = flags.sum(axis=1)
-    print(show.to_string(index=False))
-    totals = flags.sum()
-    print("flagged values by reason: " + (", ".join(f"{k[5:]} {int(v)}" for k, v in totals.items() if v) or "none"))
-    return 0
-
-
-def _cmd_rulechange(args: argparse.Namespace) -> int:
-    from .assessment import group_days, station_days
-    from .stats import parse_period, rule_change_comparison
-
-    plan = _load_plan(args.config)
-    names = args.group or list(plan.groups)
-    unknown = [g for g in names if g not in plan.groups]
-    if unknown:
-        raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
-    try:
-        start, end = parse_period(args.period)
-        stations = sorted({s for g in names for s in plan.group_stations(g)})
-        days = group_days(plan, station_days(args.store, start, end, stations), groups=names)
-        cmp = rule_change_comparison(days, start=start, end=end)
-    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(str(exc)) from None
-    side = cmp.side_by_side
-    cols = ["group", "valid_days_2012", "valid_days_2026", "good_days_2012", "good_days_2026",
-            "good_day_ratio_2012", "good_day_ratio_2026", "heavy_days_2012", "heavy_days_2026"]
-    changed = cmp.changed_days
-    if args.json:
-        payload = {
-            "start": f"{start:%Y-%m-%d}",
-            "end": f"{end:%Y-%m-%d}",
-            "groups": {r["group"]: {k: _jsonable(v) for k, v in r.items() if k != "group"} for r in side.to_dict("records")},
-            "changed_days": [{k: _jsonable(v) for k, v in r.items()} for r in changed.to_dict("records")],
-        }
-        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
-        return 0
-    print(f"{start:%Y-%m-%d} .. {end:%Y-%m-%d} judged under HJ 633—2012 and under HJ 633—2026")
-    print(side[[c for c in cols if c in side.columns]].round(1).to_string(index=False))
-    print(f"\n{len(changed)} group-day(s) change category:")
-    if len(changed):
-        show = changed.copy()
-        show["date"] = pd.to_datetime(show["date"]).dt.strftime("%Y-%m-%d")
-        print(show[["group", "date", "aqi_2012", "category_2012", "primary_2012", "aqi_2026", "category_2026", "primary_2026"]]
-              .to_string(index=False, na_rep="—"))
-    return 0
-
-
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo_job import run_demo
 
@@ -354,8 +129,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .cli_assess import add_parsers as add_assess_parsers
+    from .cli_data import add_parsers as add_data_parsers
     from .cli_forecast import add_parsers as add_forecast_parsers
-    from .cli_forecast import add_plan_arguments
 
     parser = argparse.ArgumentParser(prog="airq", description="Exact Chinese air-quality statistics (HJ 633, GB 3095, HJ 663).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -377,65 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("values", nargs="+", metavar="KEY=VALUE")
     p.set_defaults(func=_cmd_aqi)
 
-    p = sub.add_parser("ingest", help="raw files -> processed store", description="Read raw monitoring files, flag bad values "
-                       "(kept, set missing, with a reason), and add them to the processed store (Parquet, one partition per month).")
-    p.add_argument("--format", required=True, choices=["cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"])
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="files, folders or glob patterns")
-    p.add_argument("--store", required=True, help="store folder (e.g. data/processed)")
-    p.add_argument("--hour-label", choices=["end", "start"], default="end", help="hour stamps mark the end (Chinese convention, default) or the start of the hour")
-    p.add_argument("--config", help="plan TOML: rows of stations it does not define are flagged unknown_station and kept out")
-    p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help="values that differ from stored ones (default: report, keep stored)")
-    p.add_argument("--strict", action="store_true", help="fail on the first unparseable value instead of flagging it as missing")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_ingest)
-
-    p = sub.add_parser("assess", help="statistics and targets of a plan's groups over a period")
-    add_plan_arguments(p)
-    p.add_argument("--store", required=True, help="store folder")
-    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
-    p.add_argument("--group", action="append", help="only this group (repeatable)")
-    p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the AQI rule set (default: the one in force each day)")
-    p.add_argument("--as-of", help="last day counted for the targets (default: the last day of the period with data)")
-    p.add_argument("--dust-days", help="CSV of dust-affected days (date[,group]); deducted per the plan's options.dust_deduction")
-    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day (window_flag != T00)")
-    p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012",
-                   help="S_i of the composite index: GB 3095—2012 grade II (default, published practice) or the limits in force")
-    p.add_argument("--json", action="store_true", help="print one JSON object keyed by group")
-    p.add_argument("--meta", action="store_true", help="with --json: add a '_meta' entry with the notes and the options used")
-    p.set_defaults(func=_cmd_assess)
-
-    p = sub.add_parser("whatif", help="remaining allowances of a group and year-end values under assumptions")
-    p.add_argument("--config", required=True)
-    p.add_argument("--store", required=True)
-    p.add_argument("--group", required=True)
-    p.add_argument("--as-of", required=True, help="last day counted (YYYY-MM-DD)")
-    p.add_argument("--target", action="append", metavar="KEY=VALUE",
-                   help="override a target: pm25= [µg/m³], good_day_ratio= [%%, e.g. 93.8], heavy_day_ratio= [%%], o3_p90= [µg/m³], good_days=")
-    p.add_argument("--assume", action="append", metavar="KEY=VALUE",
-                   help="for the rest of the year: pm25= mean of the remaining days [µg/m³] (needed for year-end values); "
-                   "nongood= how many remaining days are non-good (AQI > 100; the others good); heavy= how many of those "
-                   "non-good days are heavy (AQI > 200); dust= remaining days deducted as sand-dust days; valid_days= how "
-                   "many remaining days will be valid (default: all)")
-    p.add_argument("--dust-days", help="CSV of dust-affected days so far (date[,group]); deducted per the plan's options")
-    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_cmd_whatif)
-
-    p = sub.add_parser("rulechange", help="a period under both AQI rule sets, and the days that change category")
-    p.add_argument("--config", required=True)
-    p.add_argument("--store", required=True)
-    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
-    p.add_argument("--group", action="append", help="only this group (repeatable)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_cmd_rulechange)
-
-    p = sub.add_parser("quality", help="per-station completeness and flagged values by month")
-    p.add_argument("--store", required=True)
-    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
-    p.add_argument("--station", action="append", help="only this station (repeatable)")
-    p.add_argument("--csv", action="store_true", help="the full table as CSV")
-    p.set_defaults(func=_cmd_quality)
-
+    add_data_parsers(sub)
+    add_assess_parsers(sub)
     add_forecast_parsers(sub)
 
     p = sub.add_parser("demo", help="run the demo job on synthetic data")

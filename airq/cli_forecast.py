@@ -6,13 +6,13 @@ Presentation only: the numbers come from :func:`airq.assessment.forecast_groups`
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
 
 import pandas as pd
 
+from .cli_common import CLIError, add_plan_arguments, plan_from_args
 from .report import forecast_payload, forecast_text
 
 __all__ = ["add_parsers", "plan_from_args", "add_plan_arguments"]
@@ -23,31 +23,7 @@ _TARGET_WORDS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio"
 
 
 def _error(message: str):
-    from .cli import CLIError
-
     return CLIError(message)
-
-
-def add_plan_arguments(p: argparse.ArgumentParser, *, required: bool = True) -> None:
-    """``--config CONFIG`` or ``--by station`` (every station of the store its own group)."""
-    g = p.add_mutually_exclusive_group(required=required)
-    g.add_argument("--config", help="plan TOML (config/guigang_2023.toml)")
-    g.add_argument("--by", choices=["station"], help="no plan: every station of the store is its own group")
-
-
-def plan_from_args(args):
-    """The plan named by ``--config``, or one group per station of ``--store`` with ``--by station``."""
-    if getattr(args, "by", None) == "station":
-        from . import store
-        from .config import plan_by_station
-
-        try:
-            return plan_by_station(store.stations(args.store))
-        except (FileNotFoundError, ValueError) as exc:
-            raise _error(str(exc)) from None
-    from .cli import _load_plan
-
-    return _load_plan(args.config)
 
 
 def _groups(plan, wanted):

@@ -1,0 +1,198 @@
+"""The ``assess``, ``whatif`` and ``rulechange`` commands: a plan's groups against their targets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pandas as pd
+
+from .cli_common import CLIError, add_plan_arguments, load_plan, plan_from_args, read_dust
+from .report import jsonable
+from .rules import RULE_NAMES
+
+__all__ = ["add_parsers"]
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from .assessment import assess
+    from .report import assessment_payload, assessment_text
+
+    plan = plan_from_args(args)
+    groups = None
+    if args.group:
+        unknown = [g for g in args.group if g not in plan.groups]
+        if unknown:
+            raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
+        groups = args.group
+    try:
+        res = assess(plan, args.store, args.period, groups=groups, rules=args.rules, dust_days=read_dust(args),
+                     accept_proxy=args.accept_proxy, composite_limits=args.composite_limits, as_of=args.as_of)
+    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
+        raise CLIError(str(exc)) from None
+    if args.json:
+        payload = assessment_payload(res, plan)
+        payload_notes = {"notes": res.notes, "options": res.options}
+        print(json.dumps({**payload, "_meta": payload_notes} if args.meta else payload, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
+    print(assessment_text(res, plan))
+    return 0
+
+
+_ASSUME_KEYS = {
+    "pm25": "remaining_pm25_mean",
+    "remaining_pm25_mean": "remaining_pm25_mean",
+    "nongood": "extra_nongood_days",
+    "extra_nongood_days": "extra_nongood_days",
+    "heavy": "extra_heavy_days",
+    "extra_heavy_days": "extra_heavy_days",
+    "dust": "dust_days",
+    "dust_days": "dust_days",
+    "valid_days": "remaining_valid_days",
+    "remaining_valid_days": "remaining_valid_days",
+}
+_TARGET_KEYS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
+                "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days"}
+#: Internal argument names -> the --assume/--target words, for error messages.
+_CLI_WORDS = {"remaining_pm25_mean": "--assume pm25", "extra_nongood_days": "--assume nongood",
+              "extra_heavy_days": "--assume heavy", "dust_days": "--assume dust", "remaining_valid_days": "--assume valid_days"}
+
+
+def _cli_words(message: str) -> str:
+    for internal, word in _CLI_WORDS.items():
+        message = message.replace(internal, word)
+    return message
+
+
+def _key_values(words, table: dict, what: str) -> dict:
+    from decimal import Decimal, InvalidOperation
+
+    out = {}
+    for word in words or []:
+        key, sep, raw = word.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in table:
+            raise CLIError(f"--{what} {word!r}: expected KEY=VALUE with KEY in {', '.join(sorted(table))}")
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            raise CLIError(f"--{what} {word!r}: {raw!r} is not a number") from None
+        if not value.is_finite() or value < 0:
+            raise CLIError(f"--{what} {word!r}: must be a finite number >= 0")
+        name = table[key]
+        if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and 0 < value < 1:
+            raise CLIError(f"--target {word!r}: ratios are percentages (93.8 for 93.8 %); {value} looks like a fraction")
+        if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and value > 100:
+            raise CLIError(f"--target {word!r}: a ratio cannot exceed 100 %")
+        if name.endswith("_days"):
+            if value != value.to_integral_value():
+                raise CLIError(f"--{what} {word!r}: a number of days must be whole")
+            value = int(value)
+        out[name] = value
+    return out
+
+
+def _cmd_whatif(args: argparse.Namespace) -> int:
+    from .assessment import whatif_for_group
+    from .report import whatif_payload, whatif_text
+
+    plan = load_plan(args.config)
+    targets = _key_values(args.target, _TARGET_KEYS, "target")
+    assume = _key_values(args.assume, _ASSUME_KEYS, "assume")
+    try:
+        as_of = pd.Timestamp(args.as_of)
+    except ValueError:
+        raise CLIError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        pos, table, result = whatif_for_group(plan, args.store, args.group, as_of, targets=targets, assume=assume,
+                                              dust_days=read_dust(args), accept_proxy=args.accept_proxy)
+    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
+        raise CLIError(_cli_words(str(exc))) from None
+    payload = whatif_payload(args.group, as_of, pos, table, result, assume)
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
+    print(whatif_text(payload, table))
+    return 0
+
+
+def _cmd_rulechange(args: argparse.Namespace) -> int:
+    from .assessment import group_days, station_days
+    from .stats import parse_period, rule_change_comparison
+
+    plan = load_plan(args.config)
+    names = args.group or list(plan.groups)
+    unknown = [g for g in names if g not in plan.groups]
+    if unknown:
+        raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
+    try:
+        start, end = parse_period(args.period)
+        stations = sorted({s for g in names for s in plan.group_stations(g)})
+        days = group_days(plan, station_days(args.store, start, end, stations), groups=names)
+        cmp = rule_change_comparison(days, start=start, end=end)
+    except (ValueError, FileNotFoundError, NotImplementedError) as exc:
+        raise CLIError(str(exc)) from None
+    side = cmp.side_by_side
+    cols = ["group", "valid_days_2012", "valid_days_2026", "good_days_2012", "good_days_2026",
+            "good_day_ratio_2012", "good_day_ratio_2026", "heavy_days_2012", "heavy_days_2026"]
+    changed = cmp.changed_days
+    if args.json:
+        payload = {
+            "start": f"{start:%Y-%m-%d}",
+            "end": f"{end:%Y-%m-%d}",
+            "groups": {r["group"]: {k: jsonable(v) for k, v in r.items() if k != "group"} for r in side.to_dict("records")},
+            "changed_days": [{k: jsonable(v) for k, v in r.items()} for r in changed.to_dict("records")],
+        }
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
+    print(f"{start:%Y-%m-%d} .. {end:%Y-%m-%d} judged under HJ 633—2012 and under HJ 633—2026")
+    print(side[[c for c in cols if c in side.columns]].round(1).to_string(index=False))
+    print(f"\n{len(changed)} group-day(s) change category:")
+    if len(changed):
+        show = changed.copy()
+        show["date"] = pd.to_datetime(show["date"]).dt.strftime("%Y-%m-%d")
+        print(show[["group", "date", "aqi_2012", "category_2012", "primary_2012", "aqi_2026", "category_2026", "primary_2026"]]
+              .to_string(index=False, na_rep="—"))
+    return 0
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("assess", help="statistics and targets of a plan's groups over a period")
+    add_plan_arguments(p)
+    p.add_argument("--store", required=True, help="store folder")
+    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
+    p.add_argument("--group", action="append", help="only this group (repeatable)")
+    p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the AQI rule set (default: the one in force each day)")
+    p.add_argument("--as-of", help="last day counted for the targets (default: the last day of the period with data)")
+    p.add_argument("--dust-days", help="CSV of dust-affected days (date[,group]); deducted per the plan's options.dust_deduction")
+    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day (window_flag != T00)")
+    p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012",
+                   help="S_i of the composite index: GB 3095—2012 grade II (default, published practice) or the limits in force")
+    p.add_argument("--json", action="store_true", help="print one JSON object keyed by group")
+    p.add_argument("--meta", action="store_true", help="with --json: add a '_meta' entry with the notes and the options used")
+    p.set_defaults(func=_cmd_assess)
+
+    p = sub.add_parser("whatif", help="remaining allowances of a group and year-end values under assumptions")
+    p.add_argument("--config", required=True)
+    p.add_argument("--store", required=True)
+    p.add_argument("--group", required=True)
+    p.add_argument("--as-of", required=True, help="last day counted (YYYY-MM-DD)")
+    p.add_argument("--target", action="append", metavar="KEY=VALUE",
+                   help="override a target: pm25= [µg/m³], good_day_ratio= [%%, e.g. 93.8], heavy_day_ratio= [%%], o3_p90= [µg/m³], good_days=")
+    p.add_argument("--assume", action="append", metavar="KEY=VALUE",
+                   help="for the rest of the year: pm25= mean of the remaining days [µg/m³] (needed for year-end values); "
+                   "nongood= how many remaining days are non-good (AQI > 100; the others good); heavy= how many of those "
+                   "non-good days are heavy (AQI > 200); dust= remaining days deducted as sand-dust days; valid_days= how "
+                   "many remaining days will be valid (default: all)")
+    p.add_argument("--dust-days", help="CSV of dust-affected days so far (date[,group]); deducted per the plan's options")
+    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_whatif)
+
+    p = sub.add_parser("rulechange", help="a period under both AQI rule sets, and the days that change category")
+    p.add_argument("--config", required=True)
+    p.add_argument("--store", required=True)
+    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
+    p.add_argument("--group", action="append", help="only this group (repeatable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_rulechange)

@@ -1,0 +1,57 @@
+"""What the command modules share: the one-line error, loading a plan, reading dust days, dates.
+
+Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["CLIError", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args"]
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit status 1."""
+
+
+def load_plan(path: str):
+    """The plan TOML at ``path``; its errors become one :class:`CLIError` sentence."""
+    from .config import ConfigError
+    from .config import load_plan as _load
+
+    try:
+        return _load(path)
+    except (ConfigError, FileNotFoundError, OSError) as exc:
+        raise CLIError(str(exc)) from None
+
+
+def read_dust(args):
+    """``--dust-days FILE`` as a table (None when not given)."""
+    if not getattr(args, "dust_days", None):
+        return None
+    from .assessment import read_dust_days
+
+    try:
+        return read_dust_days(args.dust_days)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def add_plan_arguments(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """``--config CONFIG`` or ``--by station`` (every station of the store its own group)."""
+    g = p.add_mutually_exclusive_group(required=required)
+    g.add_argument("--config", help="plan TOML (config/guigang_2023.toml)")
+    g.add_argument("--by", choices=["station"], help="no plan: every station of the store is its own group")
+
+
+def plan_from_args(args):
+    """The plan named by ``--config``, or one group per station of ``--store`` with ``--by station``."""
+    if getattr(args, "by", None) == "station":
+        from . import store
+        from .config import plan_by_station
+
+        try:
+            return plan_by_station(store.stations(args.store))
+        except (FileNotFoundError, ValueError) as exc:
+            raise CLIError(str(exc)) from None
+    return load_plan(args.config)
