@@ -64,3 +64,18 @@ def test_rule_tables_ship_with_the_package():
 
     names = {p.name for p in (resources.files("airq") / "rulesets").iterdir()}
     assert {"HJ633-2012.toml", "HJ633-2026.toml", "GB3095-2012.toml", "GB3095-2026.toml"} <= names
+
+
+def test_import_works_from_the_checkouts_parent_folder(tmp_path):
+    """Issue 9 item 10: a notebook server started in the folder above a checkout named ``airq``
+    must import the package, not the checkout folder as a namespace package."""
+    import subprocess
+    import sys
+
+    (tmp_path / "airq").symlink_to(ROOT, target_is_directory=True)
+    code = "import airq, pathlib; print(pathlib.Path(airq.__file__).resolve()); print(airq.iaqi('pm25', 75, averaging='24h', rules='HJ633-2012'))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    where, value = proc.stdout.split()
+    assert Path(where) == (ROOT / "airq" / "__init__.py").resolve()
+    assert value == "100"
