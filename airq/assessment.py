@@ -51,16 +51,16 @@ __all__ = [
     "whatif_for_group",
     "read_dust_days",
     "COMPARISON_KEYS",
+    "TARGET_KEYS",
     "O3_1H_NOTE",
     "plan_targets",
     "comparison_decimals",
-    "group_history",
-    "GroupOutlook",
-    "forecast_groups",
+    "load_group_days",
+    "last_data_day",
 ]
 
 _DAILY_VALUES = ("so2", "no2", "co", "pm10", "pm25", "o3_8h", "o3_1h")
-_TARGET_KEYS = ("good_day_ratio", "pm25_mean", "heavy_day_ratio", "o3_p90", "good_days")
+TARGET_KEYS = ("good_day_ratio", "pm25_mean", "heavy_day_ratio", "o3_p90", "good_days")
 #: Targets judged on their published value (standards.md §4); the others strictly.
 COMPARISON_KEYS = ("good_day_ratio", "pm25_mean")
 _DUST_MODES = {"none": None, "exclude_days": "exclude_exceedance", "recompute": "recompute"}
@@ -213,7 +213,8 @@ class Assessment:
     options: dict = field(default_factory=dict)
 
 
-def _last_data_day(daily: pd.DataFrame, group: str | None = None) -> pd.Timestamp | None:
+def last_data_day(daily: pd.DataFrame, group: str | None = None) -> pd.Timestamp | None:
+    """The last date with a valid AQI (of ``group``), or None."""
     d = daily if group is None else daily[daily["group"] == group]
     d = d[d["aqi"].notna()]
     return None if d.empty else pd.Timestamp(d["date"].max())
@@ -255,7 +256,7 @@ def _targets_of(plan: Plan, group: str, year: int):
         return None, False
     if t is None:
         return None, False
-    return {k: v for k, v in t.values().items() if k in _TARGET_KEYS and v is not None}, bool(getattr(t, "from_default", False))
+    return {k: v for k, v in t.values().items() if k in TARGET_KEYS and v is not None}, bool(getattr(t, "from_default", False))
 
 
 def _stats_kw(plan: Plan, dust_days, names, composite_limits):
@@ -267,7 +268,8 @@ def _stats_kw(plan: Plan, dust_days, names, composite_limits):
     return kw, mode, dust
 
 
-def _load(plan, store_dir, start, end, names, accept_proxy, rules):
+def load_group_days(plan, store_dir, start, end, names, accept_proxy=False, rules=None):
+    """(group daily values and AQI of ``names`` from ``start`` to ``end``, proxy rows left out) from a store."""
     stations = sorted({s for g in names for s in plan.group_stations(g)})
     need_hourly = plan.options.o3_8h_aggregation != "mean_of_station_max"
     sd, hourly = station_days(store_dir, start, end, stations, accept_proxy=accept_proxy, with_hourly=True)
@@ -302,7 +304,7 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     start, end = parse_period(period)
     names = list(plan.groups) if groups is None else list(groups)
     prev_start, prev_end = same_period_last_year(start, end)
-    daily, proxies = _load(plan, store_dir, prev_start, end, names, accept_proxy, rules)
+    daily, proxies = load_group_days(plan, store_dir, prev_start, end, names, accept_proxy, rules)
     kw, mode, dust = _stats_kw(plan, dust_days, names, composite_limits)
     cur = daily[(daily.date >= start) & (daily.date <= end)]
     prev = daily[(daily.date >= prev_start) & (daily.date <= prev_end)]
@@ -323,11 +325,11 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     targets = {}
     as_of_ts = None
     if start.year == end.year:
-        as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else (_last_data_day(cur) or end)
+        as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else (last_data_day(cur) or end)
         year_start = pd.Timestamp(start.year, 1, 1)
         ytd = daily[(daily.date >= year_start) & (daily.date <= as_of_ts)]
         if year_start < prev_start or len(ytd) == 0:
-            ytd_daily, _ = _load(plan, store_dir, year_start, as_of_ts, names, accept_proxy, rules)
+            ytd_daily, _ = load_group_days(plan, store_dir, year_start, as_of_ts, names, accept_proxy, rules)
             ytd = ytd_daily[ytd_daily.date <= as_of_ts]
         ytd_stats = period_stats(ytd, start=year_start, end=as_of_ts, **kw).set_index("group")
         reused = []
@@ -389,8 +391,8 @@ def whatif_for_group(plan: Plan, store_dir, group: str, as_of, *, targets=None, 
     if group not in plan.groups:
         raise ValueError(f"unknown group {group!r}; the plan has: {', '.join(plan.groups)}")
     year_start = pd.Timestamp(as_of.year, 1, 1)
-    daily, _ = _load(plan, store_dir, year_start, as_of, [group], accept_proxy, None)
-    last = _last_data_day(daily, group)
+    daily, _ = load_group_days(plan, store_dir, year_start, as_of, [group], accept_proxy, None)
+    last = last_data_day(daily, group)
     if last is None:
         raise ValueError(f"{group} has no valid day between {year_start:%Y-%m-%d} and {as_of:%Y-%m-%d} in the store {store_dir}")
     if last < as_of:
@@ -431,101 +433,3 @@ def whatif_for_group(plan: Plan, store_dir, group: str, as_of, *, targets=None, 
             **assume,
         )
     return pos, table, result
-
-
-# --------------------------------------------------------------------------- forecasts
-
-#: Years of history loaded for a forecast (the store may hold fewer).
-HISTORY_YEARS = 10
-
-
-def group_history(plan: Plan, store_dir, end, *, groups=None, years: int = HISTORY_YEARS,
-                  accept_proxy: bool = False) -> pd.DataFrame:
-    """Group daily values and AQI of the plan's groups from ``years`` years before ``end`` up to ``end``.
-
-    Nothing after ``end`` is read from the store (a forecast issued on ``end`` cannot peek).
-    """
-    end = pd.Timestamp(end).normalize()
-    names = list(plan.groups) if groups is None else list(groups)
-    start = pd.Timestamp(end.year - years, 1, 1)
-    daily, _ = _load(plan, store_dir, start, end, names, accept_proxy, None)
-    return daily[daily["date"] <= end].reset_index(drop=True)
-
-
-@dataclass
-class GroupOutlook:
-    """A group's year-end forecast beside its remaining allowances (:func:`forecast_groups`).
-
-    Attributes
-    ----------
-    group : str
-    forecast : airq.forecast.YearEndForecast or None
-        None when the group could not be forecast (``error`` says why).
-    allowances : DataFrame or None
-        :func:`airq.targets.assess_targets` as of the same day (None without targets).
-    targets : dict
-        The targets used (plan's, overridden by the caller's).
-    error : str or None
-    """
-
-    group: str
-    forecast: object
-    allowances: pd.DataFrame | None
-    targets: dict
-    error: str | None = None
-
-
-def forecast_groups(plan: Plan, store_dir, as_of, *, groups=None, targets=None, n_sims: int = 2000, seed: int = 0,
-                    params=None, history: pd.DataFrame | None = None) -> dict:
-    """Year-end forecast and remaining allowances of each group as of ``as_of``.
-
-    Parameters
-    ----------
-    targets : mapping, optional
-        Target key -> value overriding the plan's, for every group.
-    history : DataFrame, optional
-        :func:`group_history` output, if already loaded.
-
-    Returns
-    -------
-    dict of group -> GroupOutlook
-        A group whose last day with a valid AQI is before ``as_of`` (days not ingested yet are
-        not invalid days), or that cannot be forecast, carries ``error`` instead.
-    """
-    from .forecast import forecast_year_end
-
-    as_of = pd.Timestamp(as_of).normalize()
-    names = list(plan.groups) if groups is None else list(groups)
-    unknown = [g for g in names if g not in plan.groups]
-    if unknown:
-        raise ValueError(f"unknown group(s) {unknown}; the plan has: {', '.join(plan.groups)}")
-    daily = group_history(plan, store_dir, as_of, groups=names) if history is None else history
-    notes = list(daily.attrs.get("notes", []))
-    out = {}
-    for g in names:
-        d = daily[daily["group"] == g]
-        tv, _ = plan_targets(plan, g, as_of.year)
-        tv.update(targets or {})
-        last = _last_data_day(d)
-        if last is None or last < as_of:
-            why = "no valid day in the store" if last is None else f"the last day with data is {last:%Y-%m-%d}"
-            out[g] = GroupOutlook(g, None, None, tv, f"as-of {as_of:%Y-%m-%d} is after the data of {g} ({why}); "
-                                  "ingest the missing days or forecast as of that day")
-            continue
-        try:
-            fc = forecast_year_end(d, as_of, targets=tv, decimals=_comparison_decimals(plan), n_sims=n_sims, seed=seed,
-                                   params=params, group=g)
-        except ValueError as exc:
-            out[g] = GroupOutlook(g, None, None, tv, str(exc))
-            continue
-        fc.notes[:0] = [n for n in notes if n not in fc.notes and "1-h O3" not in n]
-        allow = None
-        assessable = {k: v for k, v in tv.items() if k in _TARGET_KEYS}
-        if assessable:
-            ytd = d[d["date"] >= pd.Timestamp(as_of.year, 1, 1)]
-            st = period_stats(ytd, start=pd.Timestamp(as_of.year, 1, 1), end=as_of).set_index("group").loc[g]
-            if int(st["valid_days"]):
-                allow = assess_targets(position(st, ytd, g), assessable, as_of=as_of.date(), year=as_of.year,
-                                       reporting_decimals=_comparison_decimals(plan))
-        out[g] = GroupOutlook(g, fc, allow, tv)
-    return out

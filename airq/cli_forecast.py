@@ -1,6 +1,6 @@
 """The ``forecast``, ``backtest`` and ``report`` commands (and ``--by station`` for plan-less stores).
 
-Presentation only: the numbers come from :func:`airq.assessment.forecast_groups` and
+Presentation only: the numbers come from :func:`airq.outlook.forecast_groups` and
 :func:`airq.backtest.backtest`.
 """
 
@@ -53,7 +53,7 @@ def _targets(words):
 
 
 def _cmd_forecast(args) -> int:
-    from .assessment import forecast_groups
+    from .outlook import forecast_groups
 
     plan = plan_from_args(args)
     try:
@@ -92,7 +92,8 @@ def _years(text):
 
 
 def _cmd_backtest(args) -> int:
-    from .assessment import group_history, plan_targets
+    from .assessment import plan_targets
+    from .outlook import group_history
     from .backtest import backtest
 
     plan = plan_from_args(args)

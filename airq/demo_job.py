@@ -7,7 +7,7 @@
 3. assesses every group of ``config/guigang_2023.toml`` for the year to date of the last
    month with data, against the plan's targets (the 2023 targets reused for other years, as
    the config says), with the remaining allowances;
-4. forecasts every group's year end as of that day (:func:`airq.assessment.forecast_groups`,
+4. forecasts every group's year end as of that day (:func:`airq.outlook.forecast_groups`,
    2000 simulated years, seed 0) beside the remaining allowances;
 5. writes the results to ``reports/demo/`` (CSV + JSON, atomically) and prints them;
 6. makes the month's report (:func:`airq.monthly.run_report`: the notebooks under papermill, HTML,
@@ -39,7 +39,7 @@ def _find_config() -> Path:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from .assessment import forecast_groups
+    from .outlook import forecast_groups
     from .report import assessment_payload, assessment_text, forecast_payload, forecast_text
 
     raw = Path(getattr(args, "raw", "data/raw/demo"))

@@ -55,7 +55,7 @@ class ReportRun:
 
 def last_full_month(plan, store_dir) -> pd.Period:
     """The last calendar month whose last day has data in the store (the month to report)."""
-    from .assessment import group_history
+    from .outlook import group_history
 
     daily = group_history(plan, store_dir, pd.Timestamp.today().normalize() + pd.Timedelta(days=400), years=2)
     have = daily[daily["aqi"].notna()]
@@ -180,7 +180,8 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
     ``banner``: a line shown above the index and kept in ``summary.json`` (``"banner"``), e.g.
     the demo's "SYNTHETIC data" warning.
     """
-    from .assessment import assess, forecast_groups, group_history
+    from .assessment import assess
+    from .outlook import forecast_groups, group_history
     from .config import load_plan
     from .report import assessment_payload, forecast_payload
 

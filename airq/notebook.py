@@ -103,7 +103,7 @@ def namespace_value(value) -> str:
 
 def _check_data(out: dict, expected: dict, plan) -> None:
     """A date or month past the store's data is refused (days not ingested are not invalid days)."""
-    from .assessment import group_history
+    from .outlook import group_history
 
     store = next((v for k, v in out.items() if expected[k] == "store"), None)
     if plan is None or store is None:
@@ -129,7 +129,7 @@ class CountyView:
     as_of: pd.Timestamp
     plan: object
     assessment: object  # airq.assessment.Assessment of 1 January .. as_of
-    outlook: object  # airq.assessment.GroupOutlook
+    outlook: object  # airq.outlook.GroupOutlook
     months: pd.DataFrame
 
 
@@ -161,7 +161,8 @@ def monthly_table(plan, store, group: str, as_of) -> pd.DataFrame:
 
 def county_view(config, store, group: str, as_of, *, n_sims: int = 2000, seed: int = 0) -> CountyView:
     """Everything the county notebook shows, computed by the library."""
-    from .assessment import assess, forecast_groups
+    from .assessment import assess
+    from .outlook import forecast_groups
     from .config import load_plan
 
     plan = load_plan(config) if not hasattr(config, "groups") else config
@@ -226,7 +227,8 @@ def _published(res, key: str) -> pd.Series:
 
 def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> MonthView:
     """Everything the monthly report shows, computed by the library (assess, ranks, forecasts)."""
-    from .assessment import assess, forecast_groups
+    from .assessment import assess
+    from .outlook import forecast_groups
     from .config import load_plan
     from .report import county_ranks
 

@@ -16,7 +16,7 @@ import time
 import pandas as pd
 
 from airq import store
-from airq.assessment import group_history
+from airq.outlook import group_history
 from airq.backtest import calibrate
 from airq.config import plan_by_station
 

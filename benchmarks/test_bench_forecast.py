@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from airq.assessment import forecast_groups, group_history
+from airq.outlook import forecast_groups, group_history
 from airq.config import load_plan
 from airq.demo import write_demo
 from airq.forecast import forecast_year_end
