@@ -17,6 +17,7 @@ by date (airq.rules).
 from .aqi import aqi_category, daily_aqi, iaqi, realtime_aqi
 from .rounding import round_gbt8170
 from .rules import get_limits, get_rules, limits_for, rules_for
+from .units import AirqUnitWarning
 
 __version__ = "0.1.0"
 
@@ -30,5 +31,6 @@ __all__ = [
     "rules_for",
     "get_limits",
     "limits_for",
+    "AirqUnitWarning",
     "__version__",
 ]

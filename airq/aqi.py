@@ -26,6 +26,15 @@ HJ 633—2026 §5.3 computes the AQI from the others and publishes it only when 
 rule) always takes the largest available sub-index. Pollutants the monitoring plan never
 measures can be named in ``unmonitored`` so that they do not block the AQI (S2 §5.3 exception).
 
+CO in µg/m³
+-----------
+CO is the one indicator in mg/m³ (HJ 633 Table 1 / Table 3; standards.md §1.1). A CO value
+that looks like µg/m³ (:func:`airq.units.co_looks_like_ug`: above 50 mg/m³, the threshold of
+the ingest ``co_unit_slip`` check) makes :func:`iaqi` (for ``"co"``), :func:`daily_aqi`,
+:func:`realtime_aqi` and :func:`daily_aqi_values` warn once per call with
+:class:`airq.units.AirqUnitWarning`, naming the values and rows; the index is still computed
+from the value as given (CO 1000 gives IAQI 500, as the standard does for 1000 mg/m³).
+
 References
 ----------
 .. [1] HJ 633—2012 §5, §6, Table 1, Table 2 (standards.md §1.1-1.5).
@@ -35,6 +44,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from typing import Iterable
 
 import numpy as np
@@ -42,6 +52,7 @@ import pandas as pd
 
 from .rounding import MISSING_TEXT, _round_any, round_scaled
 from .rules import RuleSet, get_rules, rules_for_dates
+from .units import AirqUnitWarning, co_looks_like_ug, co_unit_message
 from .util import beijing_naive, widen_float
 from .util import label as _label
 
@@ -187,6 +198,44 @@ def _wrap_int(values: np.ndarray, like):
     return np.ma.masked_array(np.where(missing, 0, values).astype(np.int64), mask=missing)
 
 
+#: At most this many suspect CO values are kept on the warning (``AirqUnitWarning.values``).
+_WARN_KEEP = 1000
+
+
+def _warn_co(co: np.ndarray, where_of, stacklevel: int = 3) -> None:
+    """Warn once (:class:`AirqUnitWarning`) when CO values [mg/m³] look like µg/m³.
+
+    ``co`` float array (any shape); ``where_of(positions)`` names the flat positions given
+    (list of str); ``stacklevel`` points the warning at the user's call. The test is
+    :func:`airq.units.co_looks_like_ug`, the value part of the ingest ``co_unit_slip`` check
+    (HJ 633 Table 1: CO in mg/m³, standards.md §1.1); vectorised, so the fast path
+    :func:`daily_aqi_values` pays two comparisons per value.
+    """
+    bad = co_looks_like_ug(co).ravel()
+    if not bad.any():
+        return
+    pos = np.flatnonzero(bad)
+    keep = pos[:_WARN_KEEP]
+    values = np.asarray(co, dtype=float).ravel()[keep]
+    where = where_of(keep)
+    message = co_unit_message(values, where, count=len(pos))
+    warnings.warn(AirqUnitWarning(message, values, where, count=len(pos)), stacklevel=stacklevel)
+
+
+def _rows_of(index):
+    """``where_of`` for rows of a frame or Series: ``"row <label>"``."""
+    return lambda pos: [f"row {_label(index[i])}" for i in pos]
+
+
+def _positions_of(shape):
+    """``where_of`` for a plain array: ``""`` (scalar), ``"position i"`` or ``"position (i, j)"``."""
+    if len(shape) == 0:
+        return lambda pos: ["" for _ in pos]
+    if len(shape) == 1:
+        return lambda pos: [f"position {int(i)}" for i in pos]
+    return lambda pos: ["position (" + ", ".join(str(int(k)) for k in ks) + ")" for ks in zip(*np.unravel_index(pos, shape))]
+
+
 # --------------------------------------------------------------------------- public: iaqi
 
 
@@ -212,6 +261,12 @@ def iaqi(pollutant: str, concentration, *, averaging: str, rules, beyond: str = 
     int (None if missing) for a scalar; ``Int64`` Series/DataFrame for pandas input; a pandas
     nullable integer array (``IntegerArray``) for other 1-D array-likes; an int64
     ``numpy.ma.MaskedArray`` (missing masked) for N-D arrays.
+
+    Warns
+    -----
+    AirqUnitWarning
+        For ``"co"``, once per call when values look like µg/m³ (above 50, module docstring);
+        the IAQI is computed from them as given.
 
     Notes
     -----
@@ -245,18 +300,32 @@ def iaqi(pollutant: str, concentration, *, averaging: str, rules, beyond: str = 
         if table not in rs.breakpoints:
             raise ValueError(f"{pollutant} has no {averaging} breakpoints in {rs.name}")
     if isinstance(concentration, pd.DataFrame):
-        return pd.DataFrame(
-            {c: iaqi(pollutant, concentration[c], averaging=averaging, rules=rs, beyond=beyond) for c in concentration.columns},
-            index=concentration.index,
-        )
+        cols = [concentration.iloc[:, j] for j in range(concentration.shape[1])]
+        parts = [_iaqi_series(c, rs, table, beyond, pollutant) for c in cols]
+        out = pd.concat([r for r, _ in parts], axis=1) if parts else pd.DataFrame(index=concentration.index)
+        out.columns = concentration.columns
+        if pollutant == "co" and parts:
+            floats = np.column_stack([_numeric(a, pollutant) for _, a in parts])  # row-major: row, then column
+            index, columns = concentration.index, concentration.columns
+            _warn_co(floats, lambda pos: [f"row {_label(index[i // len(columns)])} of column {_label(columns[i % len(columns)])}"
+                                          for i in pos])
+        return out
     if isinstance(concentration, pd.Series):
-        arr = _column(concentration.to_frame("c"), "c")
-        index = concentration.index
-    else:
-        arr = np.asarray(concentration)
-        index = None
-    out = _iaqi_table(arr, rs, table, beyond, pollutant, index)
+        out, arr = _iaqi_series(concentration, rs, table, beyond, pollutant)
+        if pollutant == "co":
+            _warn_co(_numeric(arr, pollutant), _rows_of(concentration.index))
+        return out
+    arr = np.asarray(concentration)
+    out = _iaqi_table(arr, rs, table, beyond, pollutant, None)
+    if pollutant == "co":
+        _warn_co(_numeric(arr, pollutant), _positions_of(arr.shape))
     return _wrap_int(out, concentration)
+
+
+def _iaqi_series(s: pd.Series, rs: RuleSet, table: str, beyond: str, what: str):
+    """IAQI of a Series (``Int64`` Series, same index) and the array it was computed from."""
+    arr = _column(s.to_frame("c"), "c")
+    return _wrap_int(_iaqi_table(arr, rs, table, beyond, what, s.index), s), arr
 
 
 # --------------------------------------------------------------------------- categories
@@ -455,6 +524,12 @@ def daily_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", unm
         when the AQI is), ``over_standard`` (HJ 633—2012 only: indicators with IAQI > 100),
         ``rules``.
 
+    Warns
+    -----
+    AirqUnitWarning
+        Once per call when ``co`` values look like µg/m³ (above 50 mg/m³, module docstring),
+        naming them and their rows; the AQI is computed from them as given.
+
     Notes
     -----
     HJ 633—2012 daily AQI has seven indicators (O3 daily max 1-h and max 8-h); when O3 8-h is
@@ -483,7 +558,15 @@ def daily_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", unm
             return _finish_partial(sub, rs, subs, required, on_missing, "o3_8h", exempt)
         return _finish(sub, rs, subs, required, on_missing)
 
-    return _apply_by_rules(frame, rules, "date", compute)
+    out = _apply_by_rules(frame, rules, "date", compute)
+    _warn_co_column(frame)
+    return out
+
+
+def _warn_co_column(frame: pd.DataFrame) -> None:
+    """The CO unit warning (:func:`_warn_co`) for the ``co`` column of a frame, rows by label."""
+    if "co" in frame.columns:
+        _warn_co(_numeric(_column(frame, "co"), "column 'co'", frame.index), _rows_of(frame.index), stacklevel=4)
 
 
 def _daily_subindices(get, columns, n: int, rs: RuleSet, unmonitored, beyond, on_missing, index=None):
@@ -517,7 +600,8 @@ def _daily_subindices(get, columns, n: int, rs: RuleSet, unmonitored, beyond, on
     return subs, required, None
 
 
-def daily_aqi_values(values, *, rules, on_missing: str = "rules", unmonitored=(), beyond: str = "cap") -> np.ndarray:
+def daily_aqi_values(values, *, rules, on_missing: str = "rules", unmonitored=(), beyond: str = "cap",
+                     check_units: bool = True) -> np.ndarray:
     """Daily AQI only, as a float array, for many days judged by one rule set (fast path).
 
     The same sub-index and combination code as :func:`daily_aqi` (GB/T 8170 rounding, exact
@@ -534,11 +618,22 @@ def daily_aqi_values(values, *, rules, on_missing: str = "rules", unmonitored=()
         One rule set for every value (split by date before calling; :func:`airq.rules_for`).
     on_missing, unmonitored, beyond
         As in :func:`daily_aqi`.
+    check_units : bool, default True
+        Warn when ``co`` values look like µg/m³ (as :func:`daily_aqi`). ``False`` for values the
+        caller made itself in mg/m³ (the simulated days of :mod:`airq.forecast`), whose rare
+        tail draws above 50 mg/m³ are not unit slips. The check is vectorised (two comparisons
+        per value).
 
     Returns
     -------
     numpy.ndarray
         AQI (integral floats, NaN where there is none), in the shape of the inputs.
+
+    Warns
+    -----
+    AirqUnitWarning
+        With ``check_units``, once per call when ``co`` values look like µg/m³, naming their
+        positions in the input arrays; the AQI is computed from them as given.
 
     References
     ----------
@@ -556,6 +651,8 @@ def daily_aqi_values(values, *, rules, on_missing: str = "rules", unmonitored=()
         part = _combine({k: v[exempt] for k, v in subs.items()}, [r for r in required if r != "o3_8h"], rule, None,
                         labels=False)["aqi"]
         aqi[exempt] = part
+    if check_units and "co" in arrays:
+        _warn_co(arrays["co"], _positions_of(arrays["co"].shape))
     return aqi.reshape(shape)
 
 
@@ -610,6 +707,11 @@ def realtime_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", 
         As :func:`daily_aqi`, with sub-indices ``iaqi_so2, iaqi_no2, iaqi_pm10, iaqi_co,
         iaqi_o3, iaqi_pm25``.
 
+    Warns
+    -----
+    AirqUnitWarning
+        As :func:`daily_aqi`, for the 1-hour ``co`` column.
+
     Notes
     -----
     Under both rule sets the hourly AQI is the largest sub-index of the 1-hour SO2, NO2, CO and
@@ -650,4 +752,6 @@ def realtime_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", 
         required = [c for c in rs.realtime if c not in unmonitored]
         return _finish(sub, rs, subs, required, on_missing)
 
-    return _apply_by_rules(frame, rules, "time", compute)
+    out = _apply_by_rules(frame, rules, "time", compute)
+    _warn_co_column(frame)
+    return out

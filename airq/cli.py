@@ -20,12 +20,14 @@ import argparse
 import json
 import math
 import sys
+import warnings
 
 import pandas as pd
 
 from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
 from .cli_common import CLIError
 from .rules import RULE_NAMES, get_rules, rules_for
+from .units import AirqUnitWarning, co_unit_message
 
 __all__ = ["main", "build_parser", "CLIError"]
 
@@ -81,10 +83,22 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
             "(pass --allow-missing to apply the rule set's missing-data rule)"
         )
     frame = pd.DataFrame({k: [values.get(k, float("nan"))] for k in indicators + tuple(values.keys() - set(indicators))})
-    try:
-        res = (realtime_aqi if args.realtime else daily_aqi)(frame, rules=rs).iloc[0]
-    except ValueError as exc:
-        raise CLIError(str(exc)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AirqUnitWarning)
+        try:
+            res = (realtime_aqi if args.realtime else daily_aqi)(frame, rules=rs).iloc[0]
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+    # The library's CO unit warning (airq.units.co_unit_message), without its "at row 0": one line
+    # on stderr, and in the JSON; the AQI stays the one of the values as given (exit status 0).
+    notes = []
+    for w in caught:
+        if issubclass(w.category, AirqUnitWarning):
+            notes.append(co_unit_message(w.message.values, count=w.message.count))
+        else:  # not ours: shown as it would have been
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    for note in notes:
+        print(f"airq: warning: {note}", file=sys.stderr)
     sub = {k: (None if pd.isna(res[f"iaqi_{k}"]) else int(res[f"iaqi_{k}"])) for k in indicators}
     aqi = None if pd.isna(res["aqi"]) else int(res["aqi"])
     primary = [] if aqi is None or not res["primary"] else res["primary"].split(",")
@@ -98,6 +112,7 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
         "colour": None if aqi is None else res["colour"],
         "primary": primary,
         "iaqi": sub,
+        "warnings": notes,
     }
     if rs.over_standard_iaqi is not None:
         payload["over_standard"] = [] if aqi is None or not res["over_standard"] else res["over_standard"].split(",")

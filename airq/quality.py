@@ -75,6 +75,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .units import CO_UG_THRESHOLD, co_looks_like_ug
 from .util import label as _label
 
 __all__ = [
@@ -179,7 +180,8 @@ class QualityRules:
     stuck_floor : mapping pollutant -> float
         Runs at or below this value are never ``stuck`` [µg/m³; co mg/m³].
     co_slip_min : float
-        CO above this is a unit-slip candidate [mg/m³]. Default 50.
+        CO above this is a unit-slip candidate [mg/m³]. Default 50,
+        :data:`airq.units.CO_UG_THRESHOLD` (the AQI functions warn from the same value).
     co_slip_context_max : float
         The candidate is a slip when the median of the station's other CO values around it is
         below this [mg/m³]. Default 5.
@@ -190,7 +192,7 @@ class QualityRules:
     max_plausible: Mapping = None
     stuck_hours: Mapping = None
     stuck_floor: Mapping = None
-    co_slip_min: float = 50.0
+    co_slip_min: float = CO_UG_THRESHOLD  # shared with airq.aqi's warning (airq.units)
     co_slip_context_max: float = 5.0
     co_slip_window_hours: int = 12
 
@@ -431,7 +433,8 @@ def _co_slip(work: pd.DataFrame, rules: QualityRules, fix: bool, flags: list) ->
     codes = pd.factorize(work["station"].to_numpy(dtype=object), sort=True)[0]
     # codes are non-decreasing because work is sorted by station: the groupby result keeps row order
     med = ser.groupby(codes).rolling(f"{2 * w + 1}h", center=True, min_periods=1).median().to_numpy()
-    slip = cand & (med < rules.co_slip_context_max) & (co / 1000.0 <= rules.co_slip_min)
+    # the value looks like µg/m³ (airq.units.co_looks_like_ug, shared with airq.aqi) and its context is low
+    slip = co_looks_like_ug(co, rules.co_slip_min) & (med < rules.co_slip_context_max)
     if not slip.any():
         return
     new = co[slip] / 1000.0

@@ -6,9 +6,20 @@ matter is at actual conditions throughout. The same air therefore gives a number
 lower after the change (× 273.15/298.15 = 0.9161), and a trend across 2018-09 compares unlike
 quantities unless one side is converted (standards.md §2.2; §5 item 12).
 
+CO in the wrong unit
+--------------------
+CO alone is reported in mg/m³, every other pollutant in µg/m³ (HJ 633 Table 1; standards.md
+§1.1 "Units µg/m³ except CO (mg/m³)"), so a CO value copied from a µg/m³ column is 1000 times
+too large. :data:`CO_UG_THRESHOLD` and :func:`co_looks_like_ug` are the one definition of "a CO
+value that looks like µg/m³" used by the ingest check (:mod:`airq.quality`, reason
+``co_unit_slip``) and by the AQI functions (:mod:`airq.aqi`, which warn with
+:class:`AirqUnitWarning` and compute the index from the value as given).
+
 References
 ----------
 .. [1] GB 3095—2012 修改单 (MEE announcement 2018 No.29); GB 3095—2026 §4.3 (standards.md §2.2).
+.. [2] HJ 633—2012 Table 1, HJ 633—2026 Table 3: CO in mg/m³, the others in µg/m³; top CO
+   breakpoints 60 mg/m³ (24 h) and 150 mg/m³ (1 h) (standards.md §1.1).
 """
 
 from __future__ import annotations
@@ -19,7 +30,17 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-__all__ = ["REFERENCE_STATE_FROM", "GASES", "STANDARD_TO_REFERENCE", "to_reference_state", "crosses_reference_state_change"]
+__all__ = [
+    "REFERENCE_STATE_FROM",
+    "GASES",
+    "STANDARD_TO_REFERENCE",
+    "to_reference_state",
+    "crosses_reference_state_change",
+    "CO_UG_THRESHOLD",
+    "AirqUnitWarning",
+    "co_looks_like_ug",
+    "co_unit_message",
+]
 
 #: First day of reporting gases at 298.15 K (standards.md §2.2, [M] for the date).
 REFERENCE_STATE_FROM = _dt.date(2018, 9, 1)
@@ -74,3 +95,104 @@ def crosses_reference_state_change(*periods) -> bool:
         before |= s < change
         after |= e >= change
     return before and after
+
+
+# --------------------------------------------------------------------------------------------
+# CO in µg/m³ instead of mg/m³
+
+#: CO above this [mg/m³] looks like µg/m³ (when CO / 1000 is not above it either).
+#: Why 50: CO is the one pollutant reported in mg/m³ (HJ 633 Table 1 / Table 3, standards.md
+#: §1.1); ambient daily CO is a few mg/m³ (the grade-II 24-h limit is 4, the 1-h limit 10,
+#: standards.md §2.1) and an hour above 50 mg/m³ is beyond any ambient record, while the same
+#: air written in µg/m³ gives several hundred to a few thousand. It is the default
+#: ``co_slip_min`` of :class:`airq.quality.QualityRules`, the threshold of the ingest
+#: ``co_unit_slip`` check, and the threshold at which :mod:`airq.aqi` warns.
+CO_UG_THRESHOLD = 50.0
+
+
+class AirqUnitWarning(UserWarning):
+    """A concentration whose unit looks wrong; the result is computed from the value as given.
+
+    Attributes
+    ----------
+    values : tuple of float
+        The suspect values, as given (the first 1000).
+    where : tuple of str
+        Where each value is (``"row 3"``, ``"position (0, 5)"``; empty strings for a scalar).
+    count : int
+        How many values were suspect in all.
+    """
+
+    def __init__(self, message: str, values=(), where=(), count: int | None = None):
+        super().__init__(message)
+        self.values = tuple(values)
+        self.where = tuple(where)
+        self.count = len(self.values) if count is None else int(count)
+
+
+def co_looks_like_ug(values, threshold: float = CO_UG_THRESHOLD) -> np.ndarray:
+    """True where a CO value [mg/m³] looks like µg/m³: ``threshold < CO`` and ``CO / 1000 <= threshold``.
+
+    The value part of the ingest ``co_unit_slip`` check (:mod:`airq.quality`, which also asks
+    the station's CO around the hour to be low) and the AQI functions' warning (:mod:`airq.aqi`).
+    Above ``1000 * threshold`` the value is not plausible in µg/m³ either (the ingest check
+    calls it ``impossible``). Vectorised: two comparisons per value, NaN gives False.
+
+    Parameters
+    ----------
+    values : array-like of float
+        CO concentrations [mg/m³].
+    threshold : float, default :data:`CO_UG_THRESHOLD` (50 mg/m³)
+
+    Returns
+    -------
+    numpy.ndarray of bool, the shape of ``values``.
+
+    References
+    ----------
+    .. [1] HJ 633—2012 Table 1, HJ 633—2026 Table 3: CO in mg/m³ (standards.md §1.1).
+    """
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = v > threshold
+        if out.any():
+            out &= v / 1000.0 <= threshold
+    return out
+
+
+def _num(v: float) -> str:
+    """A value as written, without a float tail: 1000.0 -> '1000', 1234.5 -> '1234.5'."""
+    return np.format_float_positional(float(v), trim="-")
+
+
+def _mg(v: float) -> str:
+    """A µg/m³ value in mg/m³ with at least one decimal: 1000 -> '1.0', 1234 -> '1.234'."""
+    return np.format_float_positional(round(float(v) / 1000.0, 6), trim="0")
+
+
+def co_unit_message(values, where=None, *, count: int | None = None, limit: int = 5) -> str:
+    """The text of the CO unit warning (one line), shared by the library and ``airq aqi``.
+
+    ``values`` are the suspect CO values [as given, mg/m³]; ``where`` (optional) says where each
+    one is (``"row 3"``); ``count`` is their total number when ``values`` holds only the first
+    ones. At most ``limit`` values are listed, then ``"and N more"``.
+
+    >>> co_unit_message([1000.0]).split(". ")[0]
+    'CO is in mg/m³; 1000 looks like µg/m³ (= 1.0 mg/m³)'
+    """
+    values = list(values)
+    n = len(values) if count is None else int(count)
+    values = [float(v) for v in values[:limit]]
+    where = list(where)[:limit] if where is not None else [""] * len(values)
+    tail = (
+        f"if {'it is' if n == 1 else 'they are'} in µg/m³, divide by 1000 (CO above "
+        f"{_num(CO_UG_THRESHOLD)} mg/m³ is what airq ingest flags as co_unit_slip)."
+    )
+    if n == 1:
+        at = f" at {where[0]}" if where[0] else ""
+        head = f"CO is in mg/m³; {_num(values[0])} looks like µg/m³ (= {_mg(values[0])} mg/m³){at}."
+        return head + " Computed from the value as given; " + tail
+    items = [f"{_num(v)} (= {_mg(v)} mg/m³)" + (f" at {w}" if w else "") for v, w in zip(values, where)]
+    more = f" and {n - len(items)} more" if n > len(items) else ""
+    head = f"CO is in mg/m³; {n} values look like µg/m³: " + ", ".join(items) + more + "."
+    return head + " Computed from the values as given; " + tail
