@@ -7,20 +7,26 @@
 2. :func:`airq.quality.check_hourly` (negatives, impossible values, CO unit slips, duplicates,
    stuck instruments, unknown stations) or, for daily values, :func:`airq.quality.check_daily`
    (negatives, impossible values, duplicates, unknown stations) — each problem a missing value
-   (or, for an unknown station, a row kept out) with a recorded reason;
+   (or, for an unknown station, a row kept out) with a recorded reason. A file none of whose
+   stations is in the plan is an error (:class:`PlanMismatchError`), not a store of nothing:
+   the data and the plan do not belong together, and nothing is written;
 3. :func:`airq.store.ingest` (or ``ingest_daily``): monthly Parquet partitions, idempotent,
    conflicts reported, manifest with the raw files' hashes, atomic;
 4. the flags of steps 1-2 are kept in the store under ``quality/`` (one Parquet file per set
    of raw files, named by their hashes, so re-ingesting the same files writes nothing new);
    :func:`load_flags` reads them back for :func:`airq.quality.quality_summary`.
 
-Raw files are only read.
+The report says what was assumed, never silently: the hour-label convention applied to the
+hourly formats (``hour_label``; Chinese data stamp the end of the hour, HJ 663—2013 §6.1) and
+the text encoding of every file that was not UTF-8 (:mod:`airq.io.encoding`). Raw files are
+only read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io as _io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +35,10 @@ import pandas as pd
 from . import io as readers
 from . import quality, store
 from .io._core import expand_sources
+from .io.encoding import check_encoding, is_utf8
 from .util import atomic_write_bytes
 
-__all__ = ["ingest_files", "IngestReport", "load_flags", "FORMATS", "FLAG_COLUMNS"]
+__all__ = ["ingest_files", "IngestReport", "PlanMismatchError", "check_plan_match", "load_flags", "FORMATS", "FLAG_COLUMNS"]
 
 #: Formats ``airq ingest`` accepts, their reader and whether they hold hourly or daily values.
 FORMATS = {
@@ -46,6 +53,11 @@ FORMATS = {
 #: Columns of the stored flags table.
 FLAG_COLUMNS = ("station", "time", "column", "value", "reason", "detail")
 _QUALITY_DIR = "quality"
+_SHOW = 4  # stations / files named in a message before "and N more"
+
+
+class PlanMismatchError(ValueError):
+    """No station of a file (or of the whole ingest) is one of the plan's stations; nothing was stored."""
 
 
 @dataclass
@@ -62,12 +74,18 @@ class IngestReport:
     #: What the reader reports about the files' quirks (``aqistudy``: encodings, header shapes,
     #: no-data days, header-only and out-of-order files, duplicates), as terminal lines.
     reader_notes: list = field(default_factory=list)
+    #: The hour-label convention applied (``"end"`` / ``"start"``; None for daily values).
+    hour_label: str | None = None
+    #: {codec: [file names]} of the text files read; ``encoding_detected``: "auto" was used.
+    encodings: dict = field(default_factory=dict)
+    encoding_detected: bool = True
 
     def summary(self) -> str:
         """A few lines for the terminal."""
         by_reason = self.flags.groupby("reason").size().to_dict() if len(self.flags) else {}
         lines = [
             f"read {self.rows_read} {self.table} rows from {len(self.files)} file(s) ({self.format})",
+            *self._assumptions(),
             f"store: {self.result.rows_added} rows added, {self.result.rows_replaced} replaced, "
             f"{len(self.result.conflicts)} conflicting values, {len(self.result.written)} file(s) written",
             "flagged values (set missing, kept with a reason): "
@@ -82,6 +100,70 @@ class IngestReport:
         if len(self.result.conflicts):
             lines.append("conflicts were NOT written over the stored values; see the store's conflicts/ folder")
         return "\n".join(lines)
+
+    def _assumptions(self) -> list:
+        """The hour-label convention and the non-UTF-8 encodings, as terminal lines."""
+        out = []
+        if self.hour_label == "end":
+            out.append("hour stamps read as the END of the hour (Chinese convention; --hour-label start if your file stamps the start)")
+        elif self.hour_label == "start":
+            out.append("hour stamps read as the START of the hour (--hour-label start; Chinese data stamp the end: --hour-label end)")
+        if self.format != "aqistudy":  # the aqistudy notes list the encodings already
+            how = "detected" if self.encoding_detected else "given"
+            for codec, names in sorted(self.encodings.items()):
+                if not is_utf8(codec):
+                    out.append(f"encoding: {codec} ({how}) for {len(names)} file(s): {_first(names)}")
+        return out
+
+
+def _first(items, n: int = _SHOW) -> str:
+    """``a, b, c, d and 3 more``."""
+    items = [str(x) for x in items]
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+def _plan_names(known_stations) -> dict:
+    """{code: name or ""} of the plan (``known_stations``: codes, or a mapping code -> name/Station)."""
+    if isinstance(known_stations, str):
+        return {known_stations: ""}
+    if isinstance(known_stations, Mapping):
+        return {str(k): str(getattr(v, "name", v) or "") for k, v in known_stations.items()}
+    return {str(k): "" for k in known_stations}
+
+
+def _labelled(codes, names: dict) -> str:
+    """The first few codes with their names where known, and how many more."""
+    return _first([f"{c} {names[c]}".strip() if names.get(c) else c for c in codes])
+
+
+def check_plan_match(frame: pd.DataFrame, known_stations) -> None:
+    """Raise :class:`PlanMismatchError` if a file with rows has no station of the plan.
+
+    One sentence naming the file(s), the stations found there (first few codes and names, with
+    a count) and the stations the plan expects. A partial match is not an error (the unknown
+    rows are flagged ``unknown_station`` by :mod:`airq.quality`).
+    """
+    plan = _plan_names(known_stations)
+    if not len(frame):
+        return
+    station = frame["station"].astype(str)
+    known = station.isin(list(plan)).to_numpy()
+    by_file = pd.Series(known).groupby(frame["source"].astype(str).to_numpy(), sort=False).any()
+    bad = [f for f, ok in by_file.items() if not ok]
+    if not bad:
+        return
+    rows = frame["source"].astype(str).isin(bad).to_numpy()
+    found = pd.unique(station[rows])
+    names = {}
+    if "station_name" in frame.columns:
+        sub = frame.loc[rows].drop_duplicates("station")
+        names = {str(c): "" if pd.isna(n) else str(n) for c, n in zip(sub["station"], sub["station_name"])}
+    where = f"{bad[0]}" if len(bad) == 1 else f"{len(bad)} of the {by_file.size} files ({_first(bad)})"
+    raise PlanMismatchError(
+        f"no station of {where} is in the plan: found {len(found)} station(s) ({_labelled(found, names)}), "
+        f"the plan expects {len(plan)} ({_labelled(list(plan), plan)}); check the plan (--config) or the files' "
+        "station codes, nothing was written to the store"
+    )
 
 
 def _parse_flags_to_quality(parse_flags: pd.DataFrame) -> pd.DataFrame:
@@ -119,6 +201,7 @@ def ingest_files(
     progress: bool = False,
     fix_co_units: bool = False,
     strict: bool = False,
+    encoding: str = "auto",
 ) -> IngestReport:
     """Read raw files of format ``fmt``, check them and add them to the store at ``store_dir``.
 
@@ -128,52 +211,85 @@ def ingest_files(
     sources : path, folder, glob or list of those
     store_dir : path
     hour_label : {"end", "start"}
-        What the files' hour stamps mark (hourly formats; Chinese data: ``"end"``).
-    known_stations : iterable of str, optional
+        What the files' hour stamps mark (the hourly formats cnemc, china_sites, prsa, tidy;
+        Chinese data: ``"end"``). The report's summary states the convention applied.
+    known_stations : iterable of str, or mapping code -> name (or :class:`airq.config.Station`), optional
         Station codes of the plan; rows of other stations are flagged ``unknown_station`` and
-        kept out of the store (recorded, never silently dropped).
+        kept out of the store (recorded, never silently dropped). A file none of whose
+        stations is known raises :class:`PlanMismatchError` and nothing is stored.
     on_conflict : {"report", "keep", "replace"}
         See :func:`airq.store.ingest`.
     strict : bool, default False
         Fail on the first value that cannot be parsed (``ReadError`` naming file, line, column
         and value) instead of flagging it and storing it as missing.
+    encoding : str, default "auto"
+        Text encoding of the files: detected per file (byte-order mark, UTF-8, GB18030) or a
+        codec name (:mod:`airq.io.encoding`); the report's summary names every file that was
+        not UTF-8.
+
+    Raises
+    ------
+    ValueError
+        Unknown format or encoding name; :class:`PlanMismatchError` (a ``ValueError``).
+    ReadError
+        Bad input (see :mod:`airq.io`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    encoding = check_encoding(encoding)
     table, patterns = FORMATS[fmt]
     files = expand_sources(sources, patterns)
-    kw = {"errors": "raise" if strict else "flag"}
-    if fmt in ("cnemc", "china_sites", "prsa", "tidy"):
-        kw["hour_label"] = hour_label
-    if fmt in ("cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "aqistudy"):
-        kw["progress"] = progress
-    frame = readers.read(fmt, files, **kw)
-    parse_flags = _parse_flags_to_quality(readers.pop_flags(frame))
-    notes = readers.aqistudy_summary(frame.attrs["aqistudy"]) if "aqistudy" in frame.attrs else []
-    frame.attrs.clear()
-    rows_read = len(frame)
+    frame, parse_flags, attrs = _read(fmt, files, hour_label=hour_label, strict=strict, progress=progress, encoding=encoding)
+    if known_stations is not None:
+        check_plan_match(frame, known_stations)
+        known_stations = list(_plan_names(known_stations))
     if table == "hourly":
         clean, qflags = quality.check_hourly(frame, known_stations=known_stations, fix_co_units=fix_co_units)
         clean.attrs.clear()
         result = store.ingest(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
-        qflags = qflags[list(FLAG_COLUMNS)]
     else:
         clean, qflags = quality.check_daily(frame, known_stations=known_stations)
         result = store.ingest_daily(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
-        qflags = qflags[list(FLAG_COLUMNS)]
+    qflags = qflags[list(FLAG_COLUMNS)]
     flags = pd.concat([parse_flags, qflags], ignore_index=True) if len(parse_flags) or len(qflags) else qflags
-    flags_file = None
-    if len(flags):
-        flags_file = Path(store_dir) / _QUALITY_DIR / f"flags-{table}-{_files_key(files)}.parquet"
-        if not flags_file.exists():
-            buf = _io.BytesIO()
-            out = flags.copy()
-            out["time"] = pd.to_datetime(out["time"])
-            for c in ("station", "column", "value", "reason", "detail"):
-                out[c] = out[c].astype(str)
-            out.to_parquet(buf, index=False)
-            atomic_write_bytes(flags_file, buf.getvalue())
-    return IngestReport(fmt, table, files, rows_read, result, flags, flags_file, notes)
+    flags_file = _write_flags(flags, store_dir, table, files)
+    notes = readers.aqistudy_summary(attrs["aqistudy"]) if "aqistudy" in attrs else []
+    return IngestReport(
+        fmt, table, files, len(frame), result, flags, flags_file, notes,
+        hour_label=hour_label if table == "hourly" else None,
+        encodings=attrs.get("encodings", {}),
+        encoding_detected=attrs.get("encoding_detected", encoding == "auto"),
+    )  # fmt: skip
+
+
+def _read(fmt: str, files: list, *, hour_label: str, strict: bool, progress: bool, encoding: str):
+    """The reader's frame (attrs emptied), its parse flags in the quality layout, and its attrs."""
+    kw = {"errors": "raise" if strict else "flag", "encoding": encoding}
+    if FORMATS[fmt][0] == "hourly":  # every hourly reader takes the hour-label convention
+        kw["hour_label"] = hour_label
+    if fmt != "guigang_daily":
+        kw["progress"] = progress
+    frame = readers.read(fmt, files, **kw)
+    parse_flags = _parse_flags_to_quality(readers.pop_flags(frame))
+    attrs = dict(frame.attrs)
+    frame.attrs.clear()
+    return frame, parse_flags, attrs
+
+
+def _write_flags(flags: pd.DataFrame, store_dir, table: str, files: list) -> Path | None:
+    """Keep the flags under the store's ``quality/`` (named by the raw files' hashes)."""
+    if not len(flags):
+        return None
+    flags_file = Path(store_dir) / _QUALITY_DIR / f"flags-{table}-{_files_key(files)}.parquet"
+    if not flags_file.exists():
+        buf = _io.BytesIO()
+        out = flags.copy()
+        out["time"] = pd.to_datetime(out["time"])
+        for c in ("station", "column", "value", "reason", "detail"):
+            out[c] = out[c].astype(str)
+        out.to_parquet(buf, index=False)
+        atomic_write_bytes(flags_file, buf.getvalue())
+    return flags_file
 
 
 def load_flags(store_dir, table: str = "hourly") -> pd.DataFrame:

@@ -18,6 +18,11 @@ format            reader                        source
                                                 GBK or UTF-8, broken 8-name header, 无 = no data)
 ================  ============================  ==================================================
 
+Text files are decoded as :mod:`airq.io.encoding` describes (``encoding="auto"``: byte-order
+mark, then UTF-8, then GB18030, the encoding of Excel on Chinese Windows; or a given codec);
+``df.attrs["encodings"]`` says which per file. The tidy layouts also accept Excel-style dates
+and Chinese column headers (:data:`airq.io.tidy.HOURLY_ALIASES`, :mod:`airq.io.tidy`).
+
 Canonical hourly table: ``station`` (str), ``time`` (datetime64[ns]), ``so2, no2, co, o3,
 pm10, pm25`` (float64 [µg/m³; co mg/m³], NaN = missing), optional ``published_*`` columns
 (values the platform publishes itself — AQI, primary pollutant, moving means — kept for
@@ -122,7 +127,7 @@ def read(format: str, sources, **kw) -> pd.DataFrame:
     sources : str, os.PathLike, or list of those
         Files, folders or glob patterns.
     **kw
-        Passed to the reader (``hour_label``, ``errors``, ``o3_columns``, ``progress``, ...).
+        Passed to the reader (``hour_label``, ``errors``, ``encoding``, ``o3_columns``, ``progress``, ...).
 
     Returns
     -------

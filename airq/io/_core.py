@@ -4,7 +4,8 @@ Nothing here knows a data format; the format modules (:mod:`airq.io.cnemc`, ...)
 
 Parsing model
 -------------
-A text file is read as bytes, checked to be valid text in its encoding, and split into records
+A text file is read as bytes, decoded in its encoding (detected or given,
+:mod:`airq.io.encoding`; the one used is reported), and split into records
 with a vectorised, quote-aware scan (RFC 4180: a newline or comma inside double quotes belongs
 to the field). The scan gives the 1-based line number where every record starts and its number
 of fields, so every later error can name the line. Blank lines carry no data and are skipped.
@@ -15,7 +16,6 @@ text, and value columns are converted with :func:`numbers`.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import glob
 import gzip
@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .encoding import AUTO, to_utf8
 from .errors import ReadError
 
 __all__ = [
@@ -151,6 +152,7 @@ class Table:
     lines: np.ndarray  # int64, 1-based line (CSV) or record (Parquet) number of every row
     unit: str = "line"
     names: list = field(default_factory=list)  # all column names, file order
+    encoding: str | None = None  # codec the text was decoded with (None: Parquet)
 
     @property
     def n(self) -> int:
@@ -194,19 +196,6 @@ def _read_bytes(path: Path) -> bytes:
         raise ReadError(path, reason=f"cannot read the file ({exc})") from None
 
 
-def _as_utf8(data: bytes, path: Path, encoding: str) -> bytes:
-    if codecs.lookup(encoding).name == "utf-8":
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-        encoding = "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ReadError(path, line, None, data[exc.start : exc.end], f"not valid {encoding} text") from None
-    return data if encoding == "utf-8" else text.encode("utf-8")
-
-
 def _records(data: bytes, path: Path):
     """Vectorised quote-aware record scan: (start byte, end byte, first line, n fields) per record."""
     b = np.frombuffer(data, dtype=np.uint8)
@@ -237,13 +226,14 @@ def _records(data: bytes, path: Path):
     return starts, ends, lines.astype(np.int64), nfields
 
 
-def read_csv_table(path: Path, required: Sequence[str], encoding: str = "utf-8", use: Sequence[str] | None = None) -> Table:
+def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", use: Sequence[str] | None = None) -> Table:
     """Read a CSV file strictly as text columns with the line number of every row.
 
     ``required`` columns must be in the header (else :class:`ReadError` naming them all).
-    ``use`` names the columns to load (default: all). Extra columns are allowed.
+    ``use`` names the columns to load (default: all). Extra columns are allowed. ``encoding``:
+    ``"auto"`` or a codec name (:mod:`airq.io.encoding`); the one used is ``Table.encoding``.
     """
-    data = _as_utf8(_read_bytes(path), path, encoding)
+    data, used = to_utf8(_read_bytes(path), path, encoding)
     starts, ends, lines, nfields = _records(data, path)
     if starts.size == 0:
         raise ReadError(path, reason="empty file (no header)")
@@ -284,7 +274,7 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "utf-8",
     table = parse_text_fields(path, data[starts[0]:], internal, include, data_lines.size, skip_rows=1,
                               threads=len(data) > (1 << 22))
     cols = {name: table.column(ic) for name, ic in zip(wanted, include)}
-    return Table(path=path, columns=cols, lines=data_lines, names=stripped)
+    return Table(path=path, columns=cols, lines=data_lines, names=stripped, encoding=used)
 
 
 def parse_text_fields(path: Path, data: bytes, internal: list, include: list, expected_rows: int, *,
@@ -573,8 +563,25 @@ def combine_flags(flags: list) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def assemble(frames: list, first: Sequence[str], dtypes: dict, last: Sequence[str] = ("source",)) -> pd.DataFrame:
-    """Concatenate per-file frames; order columns: ``first``, the rest as they come, ``last``."""
+def tag_encoding(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Note on a per-file frame which encoding its file was read with (collected by :func:`assemble`)."""
+    if table.encoding is not None:
+        frame.attrs["_encoding"] = (table.source, table.encoding)
+    return frame
+
+
+def assemble(frames: list, first: Sequence[str], dtypes: dict, last: Sequence[str] = ("source",),
+             encoding: str | None = None) -> pd.DataFrame:
+    """Concatenate per-file frames; order columns: ``first``, the rest as they come, ``last``.
+
+    The encodings noted by :func:`tag_encoding` become ``attrs["encodings"]`` ({codec: [file
+    names]}) and ``attrs["encoding_detected"]`` (``encoding`` is the reader's argument).
+    """
+    used: dict = {}
+    for f in frames:
+        tag = f.attrs.pop("_encoding", None)
+        if tag is not None:
+            used.setdefault(tag[1], []).append(tag[0])
     if frames:
         df = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0].reset_index(drop=True)
     else:
@@ -588,6 +595,9 @@ def assemble(frames: list, first: Sequence[str], dtypes: dict, last: Sequence[st
     for c, dt in dtypes.items():
         if c in df.columns and str(df[c].dtype) != str(dt):
             df[c] = df[c].astype(dt)
+    if used:
+        df.attrs["encodings"] = used
+        df.attrs["encoding_detected"] = encoding == AUTO
     return df
 
 

@@ -97,6 +97,7 @@ import pyarrow.compute as pc
 
 from . import _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
+from .encoding import AUTO, check_encoding, to_utf8
 from .errors import ReadError
 from .tidy import _dates, daily_frame
 
@@ -152,8 +153,10 @@ def _line_endings(data: bytes) -> str:
     return "+".join(kinds) if kinds else "none"
 
 
-def _decode(data: bytes, path: Path) -> tuple[bytes, str]:
-    """UTF-8 bytes of the file and the encoding found (utf-8-sig, utf-8, gbk, gb18030)."""
+def _decode(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
+    """UTF-8 bytes of the file and the encoding found (utf-8-sig, utf-8, gbk, gb18030) or given."""
+    if encoding != AUTO:
+        return to_utf8(data, path, encoding)
     if data.startswith(codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8) :]
         try:
@@ -186,11 +189,11 @@ def _labels(shape: str, date_name: str) -> list[str]:
     return [date_name, "AQI"] + [f"{AQISTUDY_FIELDS[k]} (field {k + 1})" for k in range(2, 9)]
 
 
-def _open(path: Path):
+def _open(path: Path, encoding: str = AUTO):
     """Read one file: (Table with 9 labelled text columns, encoding, header shape, line endings)."""
     raw = _core._read_bytes(path)
     endings = _line_endings(raw)
-    data, encoding = _decode(raw, path)
+    data, encoding = _decode(raw, path, encoding)
     if b"\r\r\n" in data:
         data = data.replace(b"\r\r\n", b"\n")  # one line end, so that lines count "\n"
     starts, ends, lines, nfields = _core._records(data, path)
@@ -231,9 +234,9 @@ def _open(path: Path):
     return tab, encoding, shape, endings
 
 
-def _read_one(path: Path, k: int, errors: str):
+def _read_one(path: Path, k: int, errors: str, encoding: str = AUTO):
     """One file -> (frame with helper columns _f/_p/_l, flags or None, facts, raw labels)."""
-    tab, encoding, shape, endings = _open(path)
+    tab, encoding, shape, endings = _open(path, encoding)
     labels = tab.names
     lab = dict(zip(AQISTUDY_FIELDS, labels))
     station = np.full(tab.n, _city(path), dtype=object)
@@ -410,7 +413,7 @@ def _empty_frame() -> pd.DataFrame:
     return frame
 
 
-def read_aqistudy(sources, *, errors="raise", progress=False):
+def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
     """Read aqistudy.cn city daily CSV files into the canonical station-daily table.
 
     Parameters
@@ -426,6 +429,9 @@ def read_aqistudy(sources, *, errors="raise", progress=False):
         line, column, value); with ``"flag"`` the value becomes NaN and is listed in
         ``df.attrs["flags"]`` (``time`` = the date; reason ``duplicate_conflict`` for
         disagreeing duplicates, one flag per file line and column).
+    encoding : str, default "auto"
+        ``"auto"``: detected per file as described above; or a codec name used for every file
+        (:mod:`airq.io.encoding`). ``df.attrs["encodings"]``: {codec: [files]}.
     progress : bool, default False
         Show a progress bar over the files.
 
@@ -466,6 +472,7 @@ def read_aqistudy(sources, *, errors="raise", progress=False):
     1539
     """
     _core.check_errors(errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv",))
     frames, flags, tables = [], [], []
     info = {
@@ -482,7 +489,7 @@ def read_aqistudy(sources, *, errors="raise", progress=False):
         "no_data_nonzero": {c: 0 for c in _NUMERIC.values()},
     }
     for k, path in enumerate(_core.progress_iter(files, progress, "aqistudy files")):
-        frame, fl, facts, tab = _read_one(path, k, errors)
+        frame, fl, facts, tab = _read_one(path, k, errors, encoding)
         frames.append(frame)
         flags.append(fl)
         tables.append(tab)
@@ -520,6 +527,8 @@ def read_aqistudy(sources, *, errors="raise", progress=False):
     df["station"] = df["station"].astype("str")
     df["published_category"] = df["published_category"].astype("str").where(df["published_category"].notna())
     df.attrs["aqistudy"] = info
+    df.attrs["encodings"] = {k: list(v) for k, v in info["files_by_encoding"].items()}
+    df.attrs["encoding_detected"] = encoding == AUTO
     return _core.attach_flags(df, flags, errors)
 
 

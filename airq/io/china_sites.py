@@ -54,6 +54,7 @@ import pyarrow as pa
 from ..timeconv import _check_label, to_hour_start
 from . import _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
+from .encoding import check_encoding
 from .errors import ReadError
 
 __all__ = ["CHINA_SITES_TYPES", "read_china_sites"]
@@ -157,10 +158,10 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     for k, c in enumerate(_OUT):
         frame[c] = flat[:, k]
     frame["source"] = table.source
-    return frame, flags
+    return _core.tag_encoding(frame, table), flags
 
 
-def read_china_sites(sources, *, hour_label="end", errors="raise", encoding="utf-8", progress=False):
+def read_china_sites(sources, *, hour_label="end", errors="raise", encoding="auto", progress=False):
     """Read ``china_sites_YYYYMMDD.csv`` files into the canonical hourly table.
 
     Parameters
@@ -176,7 +177,10 @@ def read_china_sites(sources, *, hour_label="end", errors="raise", encoding="utf
         :class:`~airq.io.ReadError` (file, line, station column, value); with ``"flag"`` it
         becomes NaN and is listed in ``df.attrs["flags"]``. Bad dates, hours or types always
         raise.
-    encoding : str, default "utf-8"
+    encoding : str, default "auto"
+        Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
+        GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
+        ``df.attrs["encodings"]``.
     progress : bool, default False
         Show a tqdm progress bar over the files.
 
@@ -201,11 +205,12 @@ def read_china_sites(sources, *, hour_label="end", errors="raise", encoding="utf
     """
     _check_label(hour_label)
     _core.check_errors(errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("china_sites_*.csv",))
     frames, flags = [], []
     for path in _core.progress_iter(files, progress, "china_sites files"):
         frame, fl = _read_one(path, hour_label, errors, encoding)
         frames.append(frame)
         flags.append(fl)
-    df = _core.assemble(frames, HOURLY_COLUMNS + _OUT[len(POLLUTANTS) :], _DTYPES)
+    df = _core.assemble(frames, HOURLY_COLUMNS + _OUT[len(POLLUTANTS) :], _DTYPES, encoding=encoding)
     return _core.attach_flags(df, flags, errors)

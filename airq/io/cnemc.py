@@ -72,6 +72,7 @@ import pandas as pd
 from ..timeconv import _check_label, to_hour_start
 from . import _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
+from .encoding import check_encoding
 
 __all__ = ["CNEMC_COLUMNS", "O3_COLUMNS", "read_cnemc", "read_cnemc_stations"]
 
@@ -159,10 +160,10 @@ def _read_one(path: Path, hour_label: str, o3_columns: str, errors: str, encodin
     data = {"station": station, "time": time}
     data.update((c, cols[c]) for c in POLLUTANTS + _PUBLISHED_ORDER)
     data["source"] = np.full(table.n, table.source, dtype=object)
-    return pd.DataFrame(data), flags, layout
+    return _core.tag_encoding(pd.DataFrame(data), table), flags, layout
 
 
-def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", encoding="utf-8", progress=False):
+def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", encoding="auto", progress=False):
     """Read CNEMC real-time hourly archive files into the canonical hourly table.
 
     Parameters
@@ -179,8 +180,10 @@ def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", 
         raises :class:`~airq.io.ReadError` naming file, line, column and value; with
         ``"flag"`` it becomes NaN and is listed in ``df.attrs["flags"]``. Bad station codes
         or time stamps always raise (the row cannot be placed).
-    encoding : str, default "utf-8"
-        Text encoding of the files (a UTF-8 byte-order mark is ignored).
+    encoding : str, default "auto"
+        Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
+        GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
+        ``df.attrs["encodings"]``.
     progress : bool, default False
         Show a tqdm progress bar over the files.
 
@@ -215,6 +218,7 @@ def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", 
     """
     _check_label(hour_label)
     _check(o3_columns, errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv",))
     frames, flags, layouts = [], [], {}
     for path in _core.progress_iter(files, progress, "CNEMC files"):
@@ -222,12 +226,12 @@ def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", 
         frames.append(frame)
         flags.append(fl)
         layouts[path.name] = layout
-    df = _core.assemble(frames, HOURLY_COLUMNS + _PUBLISHED_ORDER, _DTYPES)
+    df = _core.assemble(frames, HOURLY_COLUMNS + _PUBLISHED_ORDER, _DTYPES, encoding=encoding)
     df.attrs["o3_columns"] = layouts
     return _core.attach_flags(df, flags, errors)
 
 
-def read_cnemc_stations(sources, *, hour_label="end", encoding="utf-8", progress=False):
+def read_cnemc_stations(sources, *, hour_label="end", encoding="auto", progress=False):
     """Station metadata found in CNEMC archive files.
 
     Parameters
@@ -236,7 +240,8 @@ def read_cnemc_stations(sources, *, hour_label="end", encoding="utf-8", progress
         As for :func:`read_cnemc`.
     hour_label : {"end", "start"}, default "end"
         As for :func:`read_cnemc` (used for ``first_time`` / ``last_time``).
-    encoding : str, default "utf-8"
+    encoding : str, default "auto"
+        As for :func:`read_cnemc`.
     progress : bool, default False
 
     Returns

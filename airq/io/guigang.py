@@ -38,6 +38,7 @@ import numpy as np
 
 from . import _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
+from .encoding import check_encoding
 from .tidy import _dates, daily_frame
 
 __all__ = ["GUIGANG_DAILY_COLUMNS", "read_guigang_daily"]
@@ -56,7 +57,7 @@ _REQUIRED = ("date", "station_code", "station_name", "is_control_point", *GUIGAN
 _DTYPES = {"date": "datetime64[ns]", **{c: np.float64 for c in DAILY_VALUES + DAILY_COUNTS}}
 
 
-def read_guigang_daily(path, *, errors="raise", encoding="utf-8"):
+def read_guigang_daily(path, *, errors="raise", encoding="auto"):
     """Read the Guigang ``station_daily.csv`` into the canonical station-daily table.
 
     Parameters
@@ -67,7 +68,10 @@ def read_guigang_daily(path, *, errors="raise", encoding="utf-8"):
         A value that is neither a number nor empty raises :class:`~airq.io.ReadError` (file,
         line, column, value); with ``"flag"`` it becomes NaN and is listed in
         ``df.attrs["flags"]`` (``time`` = the date, ``column`` = canonical name).
-    encoding : str, default "utf-8"
+    encoding : str, default "auto"
+        Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
+        GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
+        ``df.attrs["encodings"]``.
 
     Returns
     -------
@@ -85,6 +89,7 @@ def read_guigang_daily(path, *, errors="raise", encoding="utf-8"):
         ``is_control_point`` other than 0/1, empty ``window_flag``, or a bad value.
     """
     _core.check_errors(errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(path, ("station_daily*.csv",))
     frames, flags = [], []
     for p in files:
@@ -103,6 +108,6 @@ def read_guigang_daily(path, *, errors="raise", encoding="utf-8"):
             frame["source_timepoint"] = _core.optional_text(table, "source_timepoint")
         flags.append(_core.resolve_bad(table, bad, errors, station, date))
         frame["source"] = table.source
-        frames.append(frame)
-    df = _core.assemble(frames, DAILY_COLUMNS, _DTYPES)
+        frames.append(_core.tag_encoding(frame, table))
+    df = _core.assemble(frames, DAILY_COLUMNS, _DTYPES, encoding=encoding)
     return _core.attach_flags(df, flags, errors)

@@ -41,6 +41,7 @@ import pandas as pd
 from ..timeconv import _check_label, to_hour_start
 from . import _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
+from .encoding import check_encoding
 
 __all__ = ["PRSA_STATIONS", "read_prsa"]
 
@@ -90,10 +91,10 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     flags = _core.resolve_bad(table, bad, errors, station, time)
     frame["station_name"] = name
     frame["source"] = table.source
-    return frame, flags
+    return _core.tag_encoding(frame, table), flags
 
 
-def read_prsa(sources, *, hour_label="end", errors="raise", encoding="utf-8", progress=False):
+def read_prsa(sources, *, hour_label="end", errors="raise", encoding="auto", progress=False):
     """Read Beijing multi-site PRSA files into the canonical hourly table.
 
     Parameters
@@ -108,7 +109,10 @@ def read_prsa(sources, *, hour_label="end", errors="raise", encoding="utf-8", pr
         A pollutant value that is neither a number nor a missing marker (``NA``, empty, ...)
         raises :class:`~airq.io.ReadError`; with ``"flag"`` it becomes NaN and is listed in
         ``df.attrs["flags"]``. Bad dates, hours or station names always raise.
-    encoding : str, default "utf-8"
+    encoding : str, default "auto"
+        Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
+        GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
+        ``df.attrs["encodings"]``.
     progress : bool, default False
 
     Returns
@@ -130,11 +134,12 @@ def read_prsa(sources, *, hour_label="end", errors="raise", encoding="utf-8", pr
     """
     _check_label(hour_label)
     _core.check_errors(errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("PRSA_Data_*.csv", "PRSA_Data_*.csv.gz"))
     frames, flags = [], []
     for path in _core.progress_iter(files, progress, "PRSA files"):
         frame, fl = _read_one(path, hour_label, errors, encoding)
         frames.append(frame)
         flags.append(fl)
-    df = _core.assemble(frames, HOURLY_COLUMNS, _DTYPES, last=("station_name", "source"))
+    df = _core.assemble(frames, HOURLY_COLUMNS, _DTYPES, last=("station_name", "source"), encoding=encoding)
     return _core.attach_flags(df, flags, errors)

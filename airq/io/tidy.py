@@ -10,28 +10,66 @@ one row per station-hour, e.g. ::
     2506A,2024-01-01 24:00,41,
 
 * ``time``: Beijing time, text ``YYYY-MM-DD HH:MM`` (``T`` instead of the space and a
-  trailing ``:00`` for seconds are accepted). ``hour_label="end"`` (default, Chinese
-  convention): the stamp is the end of the hour, so ``2024-01-01 01:00`` becomes airq's
-  ``time = 2024-01-01 00:00``. The label ``YYYY-MM-DD 24:00`` is accepted and means the next
-  day's ``00:00`` label (the last hour of natural day YYYY-MM-DD). Minutes must be ``00``. In
-  Parquet, ``time`` may also be a timestamp column (naive = Beijing time; tz-aware is
-  converted to Beijing time).
+  trailing ``:00`` for seconds are accepted) or as Excel on Chinese Windows writes it,
+  ``YYYY/M/D H:MM`` (``2023/1/1 1:00``, ``2023/01/01 01:00``); the year always comes first.
+  ``hour_label="end"`` (default, Chinese convention): the stamp is the end of the hour, so
+  ``2024-01-01 01:00`` becomes airq's ``time = 2024-01-01 00:00``. The label
+  ``YYYY-MM-DD 24:00`` is accepted and means the next day's ``00:00`` label (the last hour of
+  natural day YYYY-MM-DD). Minutes must be ``00``. A day-first or month-first stamp
+  (``01/02/2023 01:00``) is refused as ambiguous, never guessed. In Parquet, ``time`` may also
+  be a timestamp column (naive = Beijing time; tz-aware is converted to Beijing time).
 * Pollutant columns that are absent become NaN columns. Missing values: empty or one of
   :data:`airq.io.MISSING_MARKERS`.
 * Columns starting with ``published_`` are kept (for comparison only): ``published_aqi`` and
   ``published_<pollutant>_...`` are parsed as numbers like the pollutants; any other
   ``published_*`` column (e.g. ``published_primary``) is kept as text.
-* **Any other column is an error** (:class:`~airq.io.ReadError` naming the file and the
-  columns): an unknown column is more likely a misspelt pollutant than something to ignore.
+* **Any other column is an error** (:class:`~airq.io.ReadError` naming the file, the columns
+  and every accepted name): an unknown column is more likely a misspelt pollutant than
+  something to ignore.
 
 Tidy daily layout
 -----------------
 Columns ``station, date`` plus any of ``so2, no2, co, pm10, pm25`` (24-h means), ``o3_8h``
-(daily max 8-h), ``o3_1h`` (daily max 1-h); ``date`` is ``YYYY-MM-DD`` (the natural day) or a
-Parquet date/timestamp at midnight. Optional count columns ``n_so2 ... n_o3_8h``
-(:data:`airq.io.DAILY_COUNTS`) are read as numbers; absent ones are NaN = unknown (the values
-were received as daily values, not computed from hours). ``published_*`` columns as above; any
-other column is an error.
+(daily max 8-h), ``o3_1h`` (daily max 1-h); ``date`` is ``YYYY-MM-DD`` or ``YYYY/M/D`` (the
+natural day, year first, no time of day) or a Parquet date/timestamp at midnight. Optional
+count columns ``n_so2 ... n_o3_8h`` (:data:`airq.io.DAILY_COUNTS`) are read as numbers; absent
+ones are NaN = unknown (the values were received as daily values, not computed from hours).
+``published_*`` columns as above; any other column is an error.
+
+Column names (:data:`HOURLY_ALIASES`, :data:`DAILY_ALIASES`)
+------------------------------------------------------------
+A header is matched case-insensitively after Unicode NFKC normalisation (full-width
+``（ＰＭ２．５）`` = ``(PM2.5)``, ``SO₂`` = ``SO2``), with white space removed, ``-`` read as
+``_`` and ``【】`` as brackets. A unit in brackets at the end (``PM2.5(μg/m³)``, ``CO（mg/m3）``)
+is checked and removed: µg/m³ (``μg/m3``, ``ug/m3``, ``微克/立方米``) for every pollutant but
+CO, mg/m³ (``mg/m3``, ``毫克/立方米``) for CO; another unit is refused (the values would be
+off by a factor). Besides the canonical names:
+
+======================  =======================================================================
+canonical               also accepted
+======================  =======================================================================
+``station``             站点, 站点编码, 站点代码, 站点编号, 监测点, 监测点编码, station_code
+``time`` (hourly)       时间, 监测时间, 日期时间
+``date`` (daily)        日期, 监测日期
+``so2 no2 co``          二氧化硫 (SO2), 二氧化氮 (NO2), 一氧化碳 (CO)
+``pm10 pm25``           可吸入颗粒物 (PM10); 细颗粒物, PM2.5, PM2_5
+``o3`` (hourly)         臭氧, 臭氧1小时, O3_1h
+``o3_8h`` (daily)       臭氧8小时, 臭氧日最大8小时, O3_8h_max (a bare 臭氧/O3 is refused in daily
+                        files: 8-h or 1-h maximum?)
+``o3_1h`` (daily)       臭氧1小时, 臭氧日最大1小时, O3_1h_max
+``published_aqi``       AQI, 空气质量指数 (kept for comparison, never an input)
+``published_primary``   首要污染物
+``published_category``  质量等级, 空气质量等级
+======================  =======================================================================
+
+Two columns that mean the same (``PM2.5`` and ``pm25``) are an error.
+
+Encodings
+---------
+CSV files are decoded as :mod:`airq.io.encoding` describes: ``encoding="auto"`` (default)
+takes a byte-order mark (UTF-8/UTF-16/UTF-32), then strict UTF-8, then GB18030 (the superset
+of GBK, what Excel on Chinese Windows writes); any other encoding must be named. The codec
+used per file is in ``df.attrs["encodings"]`` ({codec: [file names]}).
 
 In both layouts ``.parquet`` / ``.pq`` files are read as Parquet, anything else as CSV. For
 Parquet the ``row`` of an error is the 1-based record number.
@@ -40,52 +78,152 @@ References
 ----------
 .. [1] docs/architecture.md (canonical hourly and station-daily tables).
 .. [2] HJ 663—2013 §6.1; standards.md §2.4 (hour-ending labels, natural day).
+.. [3] HJ 633—2012 Table 1 / HJ 663—2013 (pollutant names and units: 二氧化硫 SO2 ... µg/m³,
+       一氧化碳 CO mg/m³).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..timeconv import BEIJING, _check_label, to_hour_start
 from . import _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES, HOURLY_COLUMNS, POLLUTANTS
+from .encoding import check_encoding
 
-__all__ = ["read_tidy", "read_tidy_daily"]
+__all__ = ["read_tidy", "read_tidy_daily", "HOURLY_ALIASES", "DAILY_ALIASES", "TIME_FORMS", "DATE_FORMS"]
 
 _PARQUET = (".parquet", ".pq")
 _HOURLY_DTYPES = {"time": "datetime64[ns]", **{p: np.float64 for p in POLLUTANTS}}
 _DAILY_DTYPES = {"date": "datetime64[ns]", **{c: np.float64 for c in DAILY_VALUES + DAILY_COUNTS}}
-_TIME_RE = r"^(?P<d>\d{4}-\d{2}-\d{2})[ T](?P<h>\d{2}):(?P<m>\d{2})(?::00)?$"
-_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+# ------------------------------------------------------------------------------------------
+# column names
+# ------------------------------------------------------------------------------------------
+
+_STATION = ("站点", "站点编码", "站点代码", "站点编号", "监测点", "监测点编码", "station_code")
+_VALUES = {"so2": ("二氧化硫",), "no2": ("二氧化氮",), "co": ("一氧化碳",), "pm10": ("可吸入颗粒物",),
+           "pm25": ("细颗粒物", "PM2.5", "PM2_5")}
+_PUBLISHED = {"published_aqi": ("AQI", "空气质量指数"), "published_primary": ("首要污染物",),
+              "published_category": ("质量等级", "空气质量等级")}
+#: Tidy hourly: canonical column -> the other names accepted for it (module docstring).
+HOURLY_ALIASES = {"station": _STATION, "time": ("时间", "监测时间", "日期时间"), **_VALUES,
+                  "o3": ("臭氧", "臭氧1小时", "O3_1h"), **_PUBLISHED}
+#: Tidy daily: canonical column -> the other names accepted for it (module docstring).
+DAILY_ALIASES = {"station": _STATION, "date": ("日期", "监测日期"), **_VALUES,
+                 "o3_8h": ("臭氧8小时", "臭氧日最大8小时", "O3_8h_max"),
+                 "o3_1h": ("臭氧1小时", "臭氧日最大1小时", "O3_1h_max"), **{c: () for c in DAILY_COUNTS}, **_PUBLISHED}
+_UG, _MG = ("μg/m3", "ug/m3", "微克/立方米"), ("mg/m3", "毫克/立方米")
+#: canonical column -> the units a bracketed suffix may name (normalised spellings)
+_UNITS = {c: (_MG if c == "co" else _UG) for c in POLLUTANTS + DAILY_VALUES}
+_BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "(", "〕": ")"})
 
 
-def _open(path: Path, required, encoding: str) -> _core.Table:
-    if path.suffix.lower() in _PARQUET:
-        return _core.read_parquet_table(path, required)
-    return _core.read_csv_table(path, required, encoding=encoding)
+def _normal(name: str) -> tuple[str, str | None]:
+    """(name, unit or None): NFKC, case-folded, no white space, ``-`` -> ``_``, bracketed unit split off."""
+    s = unicodedata.normalize("NFKC", name).translate(_BRACKETS).casefold()
+    s = re.sub(r"\s+", "", s).replace("-", "_")
+    m = re.fullmatch(r"(.+?)[(\[]([^()\[\]]*)[)\]]", s)
+    return (m.group(1), m.group(2)) if m else (s, None)
 
 
-def _check_columns(table: _core.Table, allowed) -> None:
-    unknown = [c for c in table.names if c not in allowed and not c.startswith("published_")]
+def _accepted(aliases: dict) -> str:
+    return ", ".join(f"{c} ({'/'.join(a)})" if a else c for c, a in aliases.items())
+
+
+def _header_error(table: _core.Table, column, reason: str) -> _core.ReadError:
+    return _core.ReadError(table.path, 1 if table.unit == "line" else None, column, None, reason, unit=table.unit)
+
+
+def _canonical(table: _core.Table, raw: str, lookup: dict, unknown: list) -> str | None:
+    """The canonical name of header ``raw`` (None and noted in ``unknown`` if there is none)."""
+    if raw.startswith("published_"):
+        return raw
+    base, unit = _normal(raw)
+    canon = lookup.get(base)
+    if canon is None or (unit is not None and canon not in _UNITS):
+        unknown.append(raw)
+        return None
+    if unit is not None and unit not in _UNITS[canon]:
+        want = "mg/m³" if canon == "co" else "µg/m³"
+        raise _header_error(table, raw, f"the unit {unit!r} is not the unit of {canon} ({want}); convert the values "
+                                        "or fix the header, airq does not rescale silently")
+    return canon
+
+
+def _resolve(table: _core.Table, aliases: dict, required: tuple) -> dict:
+    """{canonical column: column as named in the file}; raises for missing, unknown or doubled columns."""
+    lookup = {_normal(a)[0]: c for c, al in aliases.items() for a in (c, *al)}
+    found: dict = {}
+    unknown: list = []
+    for raw in table.names:
+        canon = _canonical(table, raw, lookup, unknown)
+        if canon is not None and canon in found:
+            raise _header_error(table, raw, f"columns {found[canon]!r} and {raw!r} both mean {canon}; keep one")
+        if canon is not None:
+            found[canon] = raw
+    missing = [c for c in required if c not in found]
+    if missing:
+        also = "; ".join(f"{c!r} may be named {'/'.join(aliases[c])}" for c in missing)
+        raise _header_error(table, None, f"malformed header: missing column(s) {', '.join(map(repr, missing))} ({also}); "
+                                         f"found {', '.join(map(repr, table.names))}")
     if unknown:
-        raise _core.ReadError(
-            table.path,
-            1 if table.unit == "line" else None,
-            unknown[0],
-            None,
-            f"unknown column(s) {', '.join(map(repr, unknown))} (allowed: {', '.join(allowed)}, published_*)",
-            unit=table.unit,
+        o3 = "o3" not in aliases and any(_normal(u)[0] in ("o3", "臭氧") for u in unknown)
+        raise _header_error(
+            table, unknown[0],
+            f"unknown column(s) {', '.join(map(repr, unknown))} (accepted, case-insensitive, full-width or with a unit "
+            f"suffix such as '(μg/m³)': {_accepted(aliases)}, and published_* kept for comparison)"
+            + ("; a bare O3/臭氧 is ambiguous in daily values: name it o3_8h or o3_1h" if o3 else ""),
         )
+    return found
 
 
-def _numeric_published(name: str, pollutants) -> bool:
-    rest = name[len("published_") :]
-    return rest == "aqi" or any(rest == p or rest.startswith(p + "_") for p in pollutants)
+# ------------------------------------------------------------------------------------------
+# dates and times
+# ------------------------------------------------------------------------------------------
+
+#: The text forms of ``time`` (hourly), for messages.
+TIME_FORMS = "YYYY-MM-DD HH:MM or YYYY/M/D H:MM (year first, hours 0..24, optional :00 seconds, T for the space)"
+#: The text forms of ``date`` (daily), for messages.
+DATE_FORMS = "YYYY-MM-DD or YYYY/M/D (year first, no time of day)"
+_STAMP_RE = (r"^(?P<y>[0-9]{4})(?P<s1>[-/])(?P<mo>[0-9]{1,2})(?P<s2>[-/])(?P<d>[0-9]{1,2})"
+             r"(?:[ T](?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?)?$")
+_NOT_YEAR_FIRST = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}\b")
+
+
+def _open(path: Path, encoding: str) -> _core.Table:
+    if path.suffix.lower() in _PARQUET:
+        return _core.read_parquet_table(path, ())
+    return _core.read_csv_table(path, (), encoding=encoding)
+
+
+def _stamp_error(table: _core.Table, i: int, column: str, like: str, forms: str) -> _core.ReadError:
+    value = table.raw(column)[i]
+    if isinstance(value, str) and _NOT_YEAR_FIRST.match(value.strip()):
+        return table.error(i, column, value, f"ambiguous date order (day or month first?); accepted: {forms}")
+    return table.error(i, column, value, f"not a {like}; accepted: {forms}")
+
+
+def _parse_stamps(table: _core.Table, column: str):
+    """Text stamps -> (day datetime64[ns], hour, minute, second) per row, each distinct text parsed once.
+
+    ``day`` is NaT where the text is no year-first date (or no such day); the others are float,
+    NaN where the stamp has no time of day (or no seconds).
+    """
+    codes, uniq = pd.factorize(pd.Series(table.text(column), dtype=object), use_na_sentinel=False)
+    m = pd.Series(np.asarray(uniq, dtype=object), dtype=object).str.extract(_STAMP_RE)
+    num = {k: pd.to_numeric(m[k], errors="coerce").to_numpy(dtype=float) for k in ("y", "mo", "d", "h", "mi", "s")}
+    parts = pd.DataFrame({"year": num["y"], "month": num["mo"], "day": num["d"]})
+    day = (pd.to_datetime(parts, errors="coerce").to_numpy(dtype="datetime64[ns]", copy=True) if len(parts)
+           else np.array([], dtype="datetime64[ns]"))
+    day[~(m["s1"] == m["s2"]).to_numpy(dtype=bool)] = np.datetime64("NaT")
+    return day[codes], num["h"][codes], num["mi"][codes], num["s"][codes]
 
 
 def _timestamps(table: _core.Table, column: str) -> np.ndarray | None:
@@ -106,59 +244,73 @@ def _timestamps(table: _core.Table, column: str) -> np.ndarray | None:
 
 
 def _text_labels(table: _core.Table, column: str) -> np.ndarray:
-    """``YYYY-MM-DD HH:MM`` labels (``24:00`` = next day 00:00) as datetime64[ns]."""
-    t = pc.utf8_trim_whitespace(table.columns[column])
-    parts = pc.extract_regex(t, _TIME_RE)
-    ok = np.asarray(pc.is_valid(parts).to_numpy(zero_copy_only=False), dtype=bool)
-    day_text = pc.struct_field(parts, "d").to_numpy(zero_copy_only=False)
-    hour = pc.struct_field(parts, "h").to_numpy(zero_copy_only=False)
-    minute = pc.struct_field(parts, "m").to_numpy(zero_copy_only=False)
-    codes, uniq = pd.factorize(pd.Series(day_text, dtype=object).where(ok), use_na_sentinel=True)
-    days_u = pd.to_datetime(pd.Series(uniq, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy(dtype="datetime64[ns]")
-    day = np.where(codes >= 0, days_u[np.maximum(codes, 0)] if days_u.size else np.datetime64("NaT"), np.datetime64("NaT"))
-    h = np.where(ok, pd.to_numeric(pd.Series(hour, dtype=object).where(ok)), -1)
-    mi = np.where(ok, pd.to_numeric(pd.Series(minute, dtype=object).where(ok)), -1)
-    wrong = ~ok | np.isnat(day) | (h > 24)
+    """Hour labels in :data:`TIME_FORMS` (``24:00`` = next day 00:00) as datetime64[ns]."""
+    day, h, mi, sec = _parse_stamps(table, column)
+    wrong = np.isnat(day) | np.isnan(h) | (h > 24)
     if wrong.any():
-        i = int(np.flatnonzero(wrong)[0])
-        raise table.error(i, column, table.raw(column)[i], "not a time like 2024-01-01 01:00 (hours 00..24)")
-    off = mi != 0
+        raise _stamp_error(table, int(np.flatnonzero(wrong)[0]), column, "time like 2024-01-01 01:00", TIME_FORMS)
+    off = (mi != 0) | ((sec != 0) & ~np.isnan(sec)) | ((h == 24) & (mi != 0))
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise table.error(i, column, table.raw(column)[i], "time is not on a whole hour")
     return day.astype("datetime64[ns]") + h.astype(np.int64).astype("timedelta64[h]").astype("timedelta64[ns]")
 
 
-def _published(table: _core.Table, frame: pd.DataFrame, bad: list, pollutants) -> None:
-    for c in table.names:
+def _dates(table: _core.Table, column: str) -> np.ndarray:
+    """Natural days in :data:`DATE_FORMS` (or Parquet dates/midnight timestamps) as datetime64[ns]."""
+    t = _timestamps(table, column)
+    if t is None:
+        t, h, _, _ = _parse_stamps(table, column)
+        wrong = np.isnat(t) | ~np.isnan(h)
+        if wrong.any():
+            raise _stamp_error(table, int(np.flatnonzero(wrong)[0]), column, "date like 2024-01-31", DATE_FORMS)
+    off = t != t.astype("datetime64[D]").astype("datetime64[ns]")
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        raise table.error(i, column, table.raw(column)[i], "date has a time of day (must be midnight)")
+    return t
+
+
+# ------------------------------------------------------------------------------------------
+# readers
+# ------------------------------------------------------------------------------------------
+
+
+def _numeric_published(name: str, pollutants) -> bool:
+    rest = name[len("published_") :]
+    return rest == "aqi" or any(rest == p or rest.startswith(p + "_") for p in pollutants)
+
+
+def _published(table: _core.Table, cols: dict, frame: pd.DataFrame, bad: list, pollutants) -> None:
+    for c, raw in cols.items():
         if c.startswith("published_"):
             if _numeric_published(c, pollutants):
-                frame[c] = _core.numbers(table, c, c, bad)
+                frame[c] = _core.numbers(table, raw, c, bad)
             else:
-                frame[c] = _core.optional_text(table, c) if table.columns[c].type in (pa.string(), pa.large_string()) else table.raw(c)
+                frame[c] = _core.optional_text(table, raw) if table.columns[raw].type in (pa.string(), pa.large_string()) else table.raw(raw)
 
 
 def _read_hourly(path: Path, hour_label: str, errors: str, encoding: str):
-    table = _open(path, ("station", "time"), encoding)
-    _check_columns(table, HOURLY_COLUMNS)
-    station = _core.required_text(table, "station", "station code")
-    labels = _timestamps(table, "time")
+    table = _open(path, encoding)
+    cols = _resolve(table, HOURLY_ALIASES, ("station", "time"))
+    station = _core.required_text(table, cols["station"], "station code")
+    labels = _timestamps(table, cols["time"])
     if labels is None:
-        labels = _text_labels(table, "time")
+        labels = _text_labels(table, cols["time"])
     else:
-        labels = _core.on_whole_hour(table, "time", labels)
+        labels = _core.on_whole_hour(table, cols["time"], labels)
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
     bad: list = []
     frame = pd.DataFrame({"station": station, "time": time})
     for p in POLLUTANTS:
-        frame[p] = _core.numbers(table, p, p, bad) if p in table.columns else np.nan
-    _published(table, frame, bad, POLLUTANTS)
+        frame[p] = _core.numbers(table, cols[p], p, bad) if p in cols else np.nan
+    _published(table, cols, frame, bad, POLLUTANTS)
     flags = _core.resolve_bad(table, bad, errors, station, time)
     frame["source"] = table.source
-    return frame, flags
+    return _core.tag_encoding(frame, table), flags
 
 
-def read_tidy(sources, *, hour_label="end", errors="raise", encoding="utf-8", progress=False):
+def read_tidy(sources, *, hour_label="end", errors="raise", encoding="auto", progress=False):
     """Read tidy hourly CSV or Parquet files into the canonical hourly table.
 
     Parameters
@@ -172,8 +324,9 @@ def read_tidy(sources, *, hour_label="end", errors="raise", encoding="utf-8", pr
         A pollutant (or numeric ``published_*``) value that is neither a number nor a missing
         marker raises :class:`~airq.io.ReadError`; with ``"flag"`` it becomes NaN and is listed
         in ``df.attrs["flags"]``. Bad station codes or times always raise.
-    encoding : str, default "utf-8"
-        Encoding of CSV files.
+    encoding : str, default "auto"
+        Encoding of CSV files: ``"auto"`` detects it per file (byte-order mark, then UTF-8,
+        then GB18030), or a codec name (:mod:`airq.io.encoding`).
     progress : bool, default False
 
     Returns
@@ -181,13 +334,17 @@ def read_tidy(sources, *, hour_label="end", errors="raise", encoding="utf-8", pr
     pandas.DataFrame
         ``station`` (str), ``time`` (datetime64[ns], hour start, Beijing time, naive),
         ``so2, no2, co, o3, pm10, pm25`` (float64 [µg/m³; co mg/m³]; absent columns NaN),
-        ``published_*`` columns as found, ``source`` (file name). Input order kept.
+        ``published_*`` columns as found, ``source`` (file name). Input order kept. Columns
+        are found by the names and aliases of :data:`HOURLY_ALIASES`. ``df.attrs["encodings"]``:
+        {codec: [CSV file names]}; ``df.attrs["encoding_detected"]``: True with ``"auto"``.
 
     Raises
     ------
     ReadError
-        Missing ``station``/``time`` column, unknown column, wrong number of fields, bad
-        station/time, or a bad value (``errors="raise"``).
+        Missing ``station``/``time`` column, unknown column (the message lists every accepted
+        name), a unit suffix that is not the pollutant's, wrong number of fields, bad
+        station/time (the message lists :data:`TIME_FORMS`), or a bad value
+        (``errors="raise"``).
 
     Examples
     --------
@@ -195,33 +352,15 @@ def read_tidy(sources, *, hour_label="end", errors="raise", encoding="utf-8", pr
     """
     _check_label(hour_label)
     _core.check_errors(errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv", "*.parquet", "*.pq"))
     frames, flags = [], []
     for path in _core.progress_iter(files, progress, "tidy files"):
         frame, fl = _read_hourly(path, hour_label, errors, encoding)
         frames.append(frame)
         flags.append(fl)
-    df = _core.assemble(frames, HOURLY_COLUMNS, _HOURLY_DTYPES)
+    df = _core.assemble(frames, HOURLY_COLUMNS, _HOURLY_DTYPES, encoding=encoding)
     return _core.attach_flags(df, flags, errors)
-
-
-def _dates(table: _core.Table, column: str) -> np.ndarray:
-    t = _timestamps(table, column)
-    if t is None:
-        text = pc.utf8_trim_whitespace(table.columns[column])
-        codes, uniq = pd.factorize(text.to_numpy(zero_copy_only=False), use_na_sentinel=False)
-        s = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
-        ok = s.str.fullmatch(_DATE_RE).fillna(False)
-        parsed = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce").to_numpy(dtype="datetime64[ns]")
-        t = parsed[codes]
-        if np.isnat(t).any():
-            i = int(np.flatnonzero(np.isnat(t))[0])
-            raise table.error(i, column, table.raw(column)[i], "not a date like 2024-01-31")
-    off = t != t.astype("datetime64[D]").astype("datetime64[ns]")
-    if off.any():
-        i = int(np.flatnonzero(off)[0])
-        raise table.error(i, column, table.raw(column)[i], "date has a time of day (must be midnight)")
-    return t
 
 
 def daily_frame(station, date, values: dict) -> pd.DataFrame:
@@ -233,20 +372,20 @@ def daily_frame(station, date, values: dict) -> pd.DataFrame:
 
 
 def _read_daily(path: Path, errors: str, encoding: str):
-    table = _open(path, ("station", "date"), encoding)
-    _check_columns(table, DAILY_COLUMNS)
-    station = _core.required_text(table, "station", "station code")
-    date = _dates(table, "date")
+    table = _open(path, encoding)
+    cols = _resolve(table, DAILY_ALIASES, ("station", "date"))
+    station = _core.required_text(table, cols["station"], "station code")
+    date = _dates(table, cols["date"])
     bad: list = []
-    values = {c: _core.numbers(table, c, c, bad) for c in DAILY_VALUES + DAILY_COUNTS if c in table.columns}
+    values = {c: _core.numbers(table, cols[c], c, bad) for c in DAILY_VALUES + DAILY_COUNTS if c in cols}
     frame = daily_frame(station, date, values)
-    _published(table, frame, bad, DAILY_VALUES)
+    _published(table, cols, frame, bad, DAILY_VALUES)
     flags = _core.resolve_bad(table, bad, errors, station, date)
     frame["source"] = table.source
-    return frame, flags
+    return _core.tag_encoding(frame, table), flags
 
 
-def read_tidy_daily(sources, *, errors="raise", encoding="utf-8", progress=False):
+def read_tidy_daily(sources, *, errors="raise", encoding="auto", progress=False):
     """Read tidy station-daily CSV or Parquet files into the canonical station-daily table.
 
     Parameters
@@ -256,7 +395,8 @@ def read_tidy_daily(sources, *, errors="raise", encoding="utf-8", progress=False
         a list of those.
     errors : {"raise", "flag"}, default "raise"
         As for :func:`read_tidy`; in the flags table ``time`` holds the date (midnight).
-    encoding : str, default "utf-8"
+    encoding : str, default "auto"
+        As for :func:`read_tidy`.
     progress : bool, default False
 
     Returns
@@ -264,19 +404,22 @@ def read_tidy_daily(sources, *, errors="raise", encoding="utf-8", progress=False
     pandas.DataFrame
         ``station``, ``date`` (datetime64[ns], midnight), ``so2, no2, co, pm10, pm25``
         (24-h means), ``o3_8h``, ``o3_1h`` (float64 [µg/m³; co mg/m³]), counts ``n_so2 ...
-        n_o3_8h`` (float64; NaN = unknown), ``published_*`` as found, ``source``.
+        n_o3_8h`` (float64; NaN = unknown), ``published_*`` as found, ``source``. Columns
+        are found by the names and aliases of :data:`DAILY_ALIASES`; ``attrs`` as for
+        :func:`read_tidy`.
 
     Raises
     ------
     ReadError
-        As for :func:`read_tidy`, with ``date`` instead of ``time``.
+        As for :func:`read_tidy`, with ``date`` instead of ``time`` (:data:`DATE_FORMS`).
     """
     _core.check_errors(errors)
+    encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv", "*.parquet", "*.pq"))
     frames, flags = [], []
     for path in _core.progress_iter(files, progress, "tidy daily files"):
         frame, fl = _read_daily(path, errors, encoding)
         frames.append(frame)
         flags.append(fl)
-    df = _core.assemble(frames, DAILY_COLUMNS, _DAILY_DTYPES)
+    df = _core.assemble(frames, DAILY_COLUMNS, _DAILY_DTYPES, encoding=encoding)
     return _core.attach_flags(df, flags, errors)
