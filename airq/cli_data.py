@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
 
 from .cli_common import CLIError, load_plan
 
@@ -13,58 +12,77 @@ __all__ = ["add_parsers"]
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingestion import ingest_files
+    from .ingestion import FORMATS, ingest_files
     from .io import ReadError
 
     known = None
-    if args.config:
-        known = list(load_plan(args.config).stations)
+    if args.config:  # code -> name, so that a plan mismatch can name the stations
+        known = {code: st.name for code, st in load_plan(args.config).stations.items()}
+    daily = FORMATS[args.format][0] == "daily"
     try:
         report = ingest_files(
             args.format,
             args.sources,
             args.store,
-            hour_label=args.hour_label,
+            hour_label=args.hour_label or "end",
             known_stations=known,
             on_conflict=args.on_conflict,
             progress=not args.quiet and sys.stderr.isatty(),
             strict=args.strict,
+            encoding=args.encoding,
         )
     except (ReadError, ValueError, FileNotFoundError) as exc:
         raise CLIError(str(exc)) from None
+    if daily and args.hour_label:
+        print(f"note: --hour-label does not apply to {args.format} (daily values, no hour stamps); ignored")
     print(report.summary())
     print(f"store: {args.store}")
     return 0
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
-    from . import store
-    from .ingestion import load_flags
-    from .quality import quality_summary
-    from .stats import parse_period
+    import json
 
+    from .quality_report import DAILY_INDICATORS, store_quality
+    from .stats import parse_period
+    from .store import StoreError
+    from .textable import format_table
+
+    plan = load_plan(args.config) if args.config else None
     try:
         start, end = parse_period(args.period)
-        stop = end + pd.Timedelta(days=1)
-        hourly = store.load(args.store, start=start, end=stop, stations=args.station)
-        summary = quality_summary(hourly, load_flags(args.store), start=start, end=stop, stations=args.station)
-    except (ValueError, FileNotFoundError) as exc:
+        rep = store_quality(args.store, start, end, stations=args.station, plan=plan, all_stations=args.all)
+    except (ValueError, FileNotFoundError, StoreError) as exc:
         raise CLIError(str(exc)) from None
+    if args.json:
+        print(json.dumps(rep.payload(), ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
     if args.csv:
-        sys.stdout.write(summary.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(rep.table().to_csv(index=False, lineterminator="\n"))
+        for note in rep.notes:
+            print(f"note: {note}", file=sys.stderr)
         return 0
-    if summary.empty:
-        print(f"no hourly data in {args.store} for {args.period}: the completeness summary covers hourly data only "
-              "(daily values received as such carry no hours; their flags are in the store's quality/ folder)")
-        return 0
-    show = summary[["station", "month", "expected_hours", "absent_hours"]].copy()
-    for p in ("pm25", "pm10", "o3", "no2", "so2", "co"):
-        show[f"{p} %"] = summary[f"complete_{p}"].round(1)
-    flags = summary[[c for c in summary.columns if c.startswith("flag_")]]
-    show["flagged"] = flags.sum(axis=1)
-    print(show.to_string(index=False))
-    totals = flags.sum()
-    print("flagged values by reason: " + (", ".join(f"{k[5:]} {int(v)}" for k, v in totals.items() if v) or "none"))
+    named = [c for c in ("name",) if any(len(t) and t["name"].notna().any() for t in (rep.hourly, rep.daily))]
+    blocks = []
+    for kind, table, counts, indicators in (
+        ("hourly", rep.hourly, ["expected_hours", "absent_hours"], ("pm25", "pm10", "o3", "no2", "so2", "co")),
+        ("daily", rep.daily, ["expected_days", "absent_days", "proxy_days"], DAILY_INDICATORS),
+    ):
+        if not len(table):
+            continue
+        show = table[["station", *named, "month", *counts]].rename(columns=lambda c: c.replace("_hours", "").replace("_days", ""))
+        for p in indicators:
+            show[f"{p} %"] = table[f"complete_{p}"].map(lambda v: f"{v:.1f}")
+        show["flagged"] = table[[c for c in table.columns if c.startswith("flag_")]].sum(axis=1)
+        if kind == "daily":
+            show["no value"] = table["missing_indicators"]
+        unit = "hours" if kind == "hourly" else "days (daily values received as such)"
+        totals = rep.flags_by_reason[kind]
+        blocks.append(f"{kind} data, {unit} per station and month:\n" + format_table(show, na="")
+                      + f"\nflagged {kind} values by reason: " + (", ".join(f"{k} {v}" for k, v in totals.items()) or "none"))
+    print("\n\n".join(blocks))
+    for note in rep.notes:
+        print(f"note: {note}")
     return 0
 
 
@@ -74,16 +92,26 @@ def add_parsers(sub) -> None:
     p.add_argument("--format", required=True, choices=["cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"])
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="files, folders or glob patterns")
     p.add_argument("--store", required=True, help="store folder (e.g. data/processed)")
-    p.add_argument("--hour-label", choices=["end", "start"], default="end", help="hour stamps mark the end (Chinese convention, default) or the start of the hour")
+    p.add_argument("--hour-label", choices=["end", "start"], default=None, help="hourly formats: hour stamps mark the end (Chinese "
+                   "convention, default) or the start of the hour; the summary says which was applied")
+    p.add_argument("--encoding", default="auto", metavar="NAME", help="text encoding of the files, e.g. gb18030, gbk, utf-8 "
+                   "(default auto: byte-order mark, then UTF-8, then GB18030; the summary names files that were not UTF-8)")
     p.add_argument("--config", help="plan TOML: rows of stations it does not define are flagged unknown_station and kept out")
     p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help="values that differ from stored ones (default: report, keep stored)")
     p.add_argument("--strict", action="store_true", help="fail on the first unparseable value instead of flagging it as missing")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("quality", help="per-station completeness and flagged values by month")
+    p = sub.add_parser("quality", help="per-station completeness and flagged values by month",
+                       description="Per station and month: hours (hourly data) or days (daily values received as such, "
+                       "with proxy days and indicators without values) expected, absent and valid, and the values flagged at ingest.")
     p.add_argument("--store", required=True)
     p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
-    p.add_argument("--station", action="append", help="only this station (repeatable)")
-    p.add_argument("--csv", action="store_true", help="the full table as CSV")
+    p.add_argument("--config", help="plan TOML: list the plan's stations (with their names) and count the others")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--station", action="append", help="only this station, by code or name (repeatable); unknown ones are an error")
+    which.add_argument("--all", action="store_true", help="list every station of the store (with --config: the plan's first, then the others)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--csv", action="store_true", help="the full table as CSV (column data = hourly | daily; notes on stderr)")
+    out.add_argument("--json", action="store_true", help="print one JSON object: rows per station and month, flag totals by reason, notes")
     p.set_defaults(func=_cmd_quality)
