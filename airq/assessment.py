@@ -39,8 +39,10 @@ from . import store as _store
 from .config import Plan
 from .groups import group_daily, group_daily_aqi
 from .hourly import station_daily
-from .stats import parse_period, period_stats, publish, same_period_last_year
-from .targets import assess_targets, whatif
+from .stats import parse_period, period_stats, previous_period, publish, rank
+from .targets import assess_targets
+from .units import crosses_reference_state_change
+from .util import as_day
 
 __all__ = [
     "station_days",
@@ -48,7 +50,8 @@ __all__ = [
     "assess",
     "Assessment",
     "position",
-    "whatif_for_group",
+    "targets_of",
+    "stats_keywords",
     "read_dust_days",
     "COMPARISON_KEYS",
     "TARGET_KEYS",
@@ -74,7 +77,8 @@ def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False,
     """Station daily values of ``stations`` from ``start`` to ``end`` (inclusive) out of a store.
 
     Returns the canonical station-daily table plus ``origin`` (``"hourly"`` or ``"daily"``);
-    ``attrs["proxy_rows"]`` counts the daily rows left out as proxies. With ``with_hourly``,
+    ``attrs["proxy_rows"]`` counts the daily rows left out as proxies and ``attrs["proxy_keys"]``
+    lists them (``station``, ``date``). With ``with_hourly``,
     returns ``(daily, hourly)``.
     """
     start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
@@ -89,12 +93,14 @@ def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False,
         parts.append(sd[has_hours].assign(origin="hourly"))
     daily = _store.load_daily(store_dir, start=start, end=stop, stations=list(stations))
     proxies = 0
+    proxy_keys = pd.DataFrame({"station": pd.Series(dtype=str), "date": pd.Series(dtype="datetime64[ns]")})
     if len(daily):
         daily = daily.copy()
         daily["date"] = pd.to_datetime(daily["date"])
         if "window_flag" in daily.columns and not accept_proxy:
             proxy = daily["window_flag"].notna() & (daily["window_flag"].astype(str) != "T00")
             proxies = int(proxy.sum())
+            proxy_keys = daily.loc[proxy, ["station", "date"]].reset_index(drop=True)
             daily = daily[~proxy]
         if parts:
             seen = pd.MultiIndex.from_frame(parts[0][["station", "date"]])
@@ -108,6 +114,7 @@ def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False,
         out = pd.DataFrame({"station": pd.Series(dtype=str), "date": pd.Series(dtype="datetime64[ns]"),
                             **{c: pd.Series(dtype=float) for c in _DAILY_VALUES}, "origin": pd.Series(dtype=str)})
     out.attrs["proxy_rows"] = proxies
+    out.attrs["proxy_keys"] = proxy_keys
     return (out, hourly) if with_hourly else out
 
 
@@ -187,9 +194,23 @@ class Assessment:
     published : DataFrame
         The same, rounded once for publication (:func:`airq.stats.publish` with the plan's decimals).
     previous : DataFrame
-        The same period last year (unrounded).
+        The comparison period (:func:`airq.stats.previous_period`: the same period last year,
+        or whole years earlier for a multi-year period; unrounded).
+    previous_start, previous_end : Timestamp
+        The comparison period.
+    previous_sufficient : dict of str -> bool
+        Per group with data in the comparison period: whether it is sufficient for a valid
+        statistic (GB 3095 Table 4: 324 days a year, 27 a month, 25 in February). Changes
+        against an insufficient comparison period are withheld (and a note says so).
+    ranks : dict of str -> int or None
+        Rank by composite index (1 = cleanest, ties share a rank; standards.md §2.8) among
+        ``ranked_among`` — always the plan's county groups with data in the period, whichever
+        groups were asked for.
+    ranked_among : list of str
+        The groups of the ranking.
     targets : dict of str -> DataFrame
-        Per group with data, :func:`airq.targets.assess_targets` as of ``as_of``.
+        Per group with data, :func:`airq.targets.assess_targets` as of ``as_of`` (exact values:
+        Fraction/Decimal; :meth:`targets_table` gives plain numbers).
     as_of : Timestamp or None
         Last day counted for the targets (year to date from 1 January).
     daily : DataFrame
@@ -211,6 +232,36 @@ class Assessment:
     daily: pd.DataFrame
     notes: list = field(default_factory=list)
     options: dict = field(default_factory=dict)
+    previous_start: pd.Timestamp | None = None
+    previous_end: pd.Timestamp | None = None
+    previous_sufficient: dict = field(default_factory=dict)
+    ranks: dict = field(default_factory=dict)
+    ranked_among: list = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        """The published figures per group as plain numbers (the columns of ``airq assess``), with the rank."""
+        cols = ["valid_days", "good_days", "heavy_days", "sufficient"]
+        out = self.stats.set_index("group")[cols].copy()
+        pub = self.published.set_index("group") if len(self.published) else pd.DataFrame()
+        for k in ("good_day_ratio", "heavy_day_ratio", "pm25_mean", "composite_index"):
+            out[k] = pub[k].map(lambda v: None if v is None or pd.isna(v) else float(v)) if k in pub else None
+        out["rank"] = [self.ranks.get(g) for g in out.index]
+        return out
+
+    def targets_table(self) -> pd.DataFrame:
+        """Every group's targets as plain numbers: one row per (group, target key).
+
+        Columns: ``target``, ``current`` (unrounded), ``current_published``, ``met_so_far``,
+        ``remaining`` (days, or the safe PM2.5 ceiling [µg/m³] — never rounded up),
+        ``remaining_unit``, ``status`` (``safe``, ``at_risk``, ``lost``), and for PM2.5
+        ``ceiling_exact`` [µg/m³], ``ceiling_inclusive``.
+        """
+        from .targets import plain_targets
+
+        parts = [plain_targets(t).assign(group=g) for g, t in self.targets.items()]
+        if not parts:
+            return pd.DataFrame(columns=["group", "key"]).set_index(["group", "key"])
+        return pd.concat(parts).reset_index().set_index(["group", "key"])
 
 
 def last_data_day(daily: pd.DataFrame, group: str | None = None) -> pd.Timestamp | None:
@@ -240,7 +291,7 @@ def comparison_decimals(plan: Plan) -> dict:
 
 def plan_targets(plan: Plan, group: str, year: int) -> tuple[dict, bool]:
     """(targets of ``group`` for ``year`` as key -> value, taken from the plan's default?); ({}, False) if none."""
-    tv, from_default = _targets_of(plan, group, year)
+    tv, from_default = targets_of(plan, group, year)
     return dict(tv or {}), from_default
 
 
@@ -248,7 +299,7 @@ def _comparison_decimals(plan: Plan) -> dict:
     return {k: v for k, v in plan.options.decimals.items() if k in COMPARISON_KEYS}
 
 
-def _targets_of(plan: Plan, group: str, year: int):
+def targets_of(plan: Plan, group: str, year: int):
     """(target values, reused-from-default flag) or (None, False)."""
     try:
         t = plan.targets_for(group, year)
@@ -259,28 +310,52 @@ def _targets_of(plan: Plan, group: str, year: int):
     return {k: v for k, v in t.values().items() if k in TARGET_KEYS and v is not None}, bool(getattr(t, "from_default", False))
 
 
-def _stats_kw(plan: Plan, dust_days, names, composite_limits):
-    mode = _DUST_MODES[plan.options.dust_deduction]
-    kw = {"composite_limits": composite_limits}
+#: ``dust_mode`` words (the plan's ``options.dust_deduction`` words).
+DUST_MODE_WORDS = ("none", "exclude_days", "recompute")
+
+
+def stats_keywords(plan: Plan, dust_days, names, composite_limits="GB3095-2012", dust_mode=None):
+    """(period_stats keywords, stats mode, dust table, mode word) for the dust deduction (standards.md §2.9).
+
+    ``dust_mode`` (one of :data:`DUST_MODE_WORDS`) overrides the plan's ``options.dust_deduction``.
+    Dust days given while the mode in force is ``none`` are refused: they would change nothing,
+    and saying nothing about it would let an analyst believe they were deducted.
+    """
+    word = plan.options.dust_deduction if dust_mode is None else dust_mode
+    if word not in _DUST_MODES:
+        raise ValueError(f"dust mode {word!r}: expected one of {', '.join(DUST_MODE_WORDS)}")
+    mode = _DUST_MODES[word]
     dust = _dust_for(dust_days, names)
+    if dust_days is not None and mode is None:
+        raise ValueError("dust days were given but the dust deduction in force is 'none' (the plan's "
+                         f"options.dust_deduction is {plan.options.dust_deduction!r}), so nothing would be deducted; choose how "
+                         "to deduct them with --dust-mode exclude_days or --dust-mode recompute (dust_mode= in Python), "
+                         "or leave the dust days out")
+    kw = {"composite_limits": composite_limits}
     if mode is not None and dust is not None and len(dust):
         kw.update(dust_days=dust, dust_mode=mode)
-    return kw, mode, dust
+    return kw, mode, dust, word
 
 
-def load_group_days(plan, store_dir, start, end, names, accept_proxy=False, rules=None):
-    """(group daily values and AQI of ``names`` from ``start`` to ``end``, proxy rows left out) from a store."""
+def load_group_days(plan, store_dir, start, end, names, accept_proxy=False, rules=None, *, proxy_keys=False):
+    """(group daily values and AQI of ``names`` from ``start`` to ``end``, proxy rows left out) from a store.
+
+    The second item is the number of proxy rows left out, or with ``proxy_keys`` their
+    (``station``, ``date``) table.
+    """
     stations = sorted({s for g in names for s in plan.group_stations(g)})
     need_hourly = plan.options.o3_8h_aggregation != "mean_of_station_max"
     sd, hourly = station_days(store_dir, start, end, stations, accept_proxy=accept_proxy, with_hourly=True)
     if sd.empty:
-        raise ValueError(f"no data for {', '.join(names)} between {start:%Y-%m-%d} and {end:%Y-%m-%d} in the store {store_dir}")
+        raise ValueError(f"the store {store_dir} holds no data of {', '.join(names[:6])}{' ...' if len(names) > 6 else ''} "
+                         f"between {start:%Y-%m-%d} and {end:%Y-%m-%d}; add it with airq ingest (airq quality --store "
+                         f"{store_dir} --period {start:%Y-%m-%d}/{end:%Y-%m-%d} shows what the store holds)")
     daily = group_days(plan, sd, groups=names, rules=rules, hourly=hourly if need_hourly else None)
-    return daily, sd.attrs.get("proxy_rows", 0)
+    return daily, (sd.attrs["proxy_keys"] if proxy_keys else sd.attrs.get("proxy_rows", 0))
 
 
 def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of=None, dust_days=None,
-           accept_proxy: bool = False, composite_limits="GB3095-2012") -> Assessment:
+           dust_mode=None, accept_proxy: bool = False, composite_limits="GB3095-2012") -> Assessment:
     """Statistics of the plan's groups over ``period`` (``YYYY``, ``YYYY-MM``, ``START/END``...).
 
     Parameters
@@ -289,147 +364,160 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     store_dir : path
     period : str
     groups : list of str, optional
+        Groups reported (default all). The composite-index rank is always computed among all the
+        plan's county groups with data, whichever groups are reported.
     rules : None or rule-set name
         ``None``: each day under the rules in force that day; pinned: every day recomputed.
-    as_of : date-like, optional
-        Last day counted for the targets (default: the last day of the period with data).
+    as_of : date or ``YYYY-MM-DD``, optional
+        Last day counted for the targets (default: the last day of the period with data). Must
+        lie inside the period and not after the last day with data.
     dust_days : DataFrame, optional
-        ``date`` (and optionally ``group``) of dust-affected days (:func:`read_dust_days`);
-        deducted per the plan's ``options.dust_deduction`` (off by default).
+        ``date`` (and optionally ``group``) of dust-affected days (:func:`read_dust_days`).
+    dust_mode : {"exclude_days", "recompute", "none"}, optional
+        How dust days are deducted (standards.md §2.9, open); default the plan's
+        ``options.dust_deduction``. Dust days with the mode ``none`` are refused.
     accept_proxy : bool, default False
         Use daily rows flagged as proxies of the natural day.
     composite_limits : {"GB3095-2012", "in_force"}
         S_i of the composite index (standards.md §2.8 (a), open).
+
+    Raises
+    ------
+    ValueError
+        Unknown groups, a period or ``as_of`` that cannot be read, no data in the period, an
+        ``as_of`` outside the period or after the data, dust days with no deduction mode.
     """
     start, end = parse_period(period)
     names = list(plan.groups) if groups is None else list(groups)
-    prev_start, prev_end = same_period_last_year(start, end)
-    daily, proxies = load_group_days(plan, store_dir, prev_start, end, names, accept_proxy, rules)
-    kw, mode, dust = _stats_kw(plan, dust_days, names, composite_limits)
+    unknown = [g for g in names if g not in plan.groups]
+    if unknown:
+        raise ValueError(f"unknown group(s) {', '.join(map(repr, unknown))}; the plan has: {', '.join(plan.groups)}")
+    ranked = [g for g in plan.groups if plan.groups[g].kind == "county"]
+    loaded = names + [g for g in ranked if g not in names]
+    prev_start, prev_end = previous_period(start, end)
+    as_of_ts = None if as_of is None else as_day(as_of, "as_of")
+    if as_of_ts is not None and not start <= as_of_ts <= end:
+        raise ValueError(f"as_of {as_of_ts:%Y-%m-%d} is outside the period {start:%Y-%m-%d} .. {end:%Y-%m-%d}: the targets "
+                         "are judged on the year to date inside the period; give a day of the period")
+    daily, proxy_keys = _load_for_assessment(plan, store_dir, start, end, prev_start, loaded, accept_proxy, rules)
+    members = {s for g in names for s in plan.group_stations(g)}
+    proxies = int((proxy_keys["station"].isin(members) & proxy_keys["date"].between(start, end)).sum())
+    kw, mode, dust, word = stats_keywords(plan, dust_days, names, composite_limits, dust_mode)
     cur = daily[(daily.date >= start) & (daily.date <= end)]
     prev = daily[(daily.date >= prev_start) & (daily.date <= prev_end)]
-    stats = period_stats(cur, start=start, end=end, **kw)
-    stats = stats.set_index("group").reindex(names).rename_axis("group").reset_index()
-    previous = period_stats(prev, start=prev_start, end=prev_end, **kw) if len(prev) else prev.iloc[0:0]
+    all_stats = period_stats(cur, start=start, end=end, **kw).set_index("group")
+    stats = all_stats.reindex(names).rename_axis("group").reset_index()
+    ranks = _ranks(all_stats, ranked)
+    prev_in = prev[prev["group"].isin(names)]
+    previous = period_stats(prev_in, start=prev_start, end=prev_end, **kw) if len(prev_in) else prev_in.iloc[0:0]
     published = publish(stats.dropna(subset=["valid_days"]), decimals=dict(plan.options.decimals))
+    prev_ok = {r["group"]: bool(r["sufficient"]) for r in previous.to_dict("records")} if len(previous) else {}
+    notes = _assessment_notes(plan, names, daily, proxies, mode, dust, word, stats)
+    notes += _previous_notes(previous, prev_ok, start, end, prev_start, prev_end)
+    targets = {}
+    if start.year == end.year:
+        as_of_ts = as_of_ts or last_data_day(cur[cur["group"].isin(names)]) or end
+        targets, reused = _year_to_date_targets(plan, store_dir, daily, prev_start, names, start.year, as_of_ts, kw, accept_proxy, rules)
+        if reused:
+            notes.append(f"targets of {', '.join(reused)} for {start.year} are the plan's [targets.default], not targets set for that year")
+    elif as_of_ts is not None:
+        raise ValueError(f"as_of applies to a period inside one calendar year; {start:%Y-%m-%d} .. {end:%Y-%m-%d} spans several")
+    options = _options(plan, names, word, composite_limits, rules)
+    return Assessment(start=start, end=end, stats=stats, published=published, previous=previous, targets=targets,
+                      as_of=as_of_ts, daily=cur[cur["group"].isin(names)].reset_index(drop=True), notes=notes,
+                      options=options, previous_start=prev_start, previous_end=prev_end, previous_sufficient=prev_ok,
+                      ranks=ranks, ranked_among=[g for g in ranked if g in ranks])
+
+
+def _load_for_assessment(plan, store_dir, start, end, prev_start, names, accept_proxy, rules):
+    """Group days from the comparison period's start to the period's end; a clear error when the period is empty."""
+    daily, proxies = load_group_days(plan, store_dir, prev_start, end, names, accept_proxy, rules, proxy_keys=True)
+    in_period = daily[(daily.date >= start) & (daily.date <= end)]
+    if in_period.empty:
+        raise ValueError(f"the store {store_dir} holds no data of {', '.join(names[:6])}{' ...' if len(names) > 6 else ''} "
+                         f"between {start:%Y-%m-%d} and {end:%Y-%m-%d}; add it with airq ingest (airq quality --store "
+                         f"{store_dir} --period {start:%Y-%m-%d}/{end:%Y-%m-%d} shows what the store holds)")
+    return daily, proxies
+
+
+def _ranks(all_stats: pd.DataFrame, ranked: list) -> dict:
+    """Rank by composite index among the county groups with a valid day (standards.md §2.8)."""
+    ok = all_stats.reindex(ranked)
+    ok = ok[ok["valid_days"].fillna(0) > 0].rename_axis("group").reset_index()
+    if ok.empty:
+        return {}
+    r = rank(ok, "composite_index")
+    return {g: (None if pd.isna(v) else int(v)) for g, v in zip(r["group"], r["rank"])}
+
+
+def _assessment_notes(plan, names, daily, proxies, mode, dust, word, stats) -> list:
     notes = list(daily.attrs.get("notes", []))
     if proxies:
-        notes.append(f"{proxies} station-day(s) flagged as proxies of the natural day (window_flag != T00) were left out")
+        notes.append(f"{proxies} station-day(s) of the plan's stations flagged as proxies of the natural day (window_flag "
+                     "!= T00) were left out (rows of stations outside the plan, e.g. contrast sites, are not counted); "
+                     "--accept-proxy uses them")
     if mode is not None and dust is None:
-        notes.append(f"dust deduction '{plan.options.dust_deduction}' is set but no dust days were given: nothing deducted")
+        notes.append(f"dust deduction '{word}' is set but no dust days were given: nothing deducted")
     elif mode is not None:
-        notes.append(f"dust deduction '{plan.options.dust_deduction}' applied to {len(dust)} group-day(s)")
+        notes.append(f"dust deduction '{word}' applied to {len(dust)} group-day(s)")
     synthetic = sorted({s for g in names for s in plan.group_stations(g) if plan.stations[s].synthetic})
     if synthetic:
         notes.append(f"stations {', '.join(synthetic)} are placeholders marked synthetic in the plan: do not sign figures that use them")
-    targets = {}
-    as_of_ts = None
-    if start.year == end.year:
-        as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else (last_data_day(cur) or end)
-        year_start = pd.Timestamp(start.year, 1, 1)
-        ytd = daily[(daily.date >= year_start) & (daily.date <= as_of_ts)]
-        if year_start < prev_start or len(ytd) == 0:
-            ytd_daily, _ = load_group_days(plan, store_dir, year_start, as_of_ts, names, accept_proxy, rules)
-            ytd = ytd_daily[ytd_daily.date <= as_of_ts]
-        ytd_stats = period_stats(ytd, start=year_start, end=as_of_ts, **kw).set_index("group")
-        reused = []
-        for g in names:
-            if g not in ytd_stats.index or int(ytd_stats.loc[g, "valid_days"]) == 0:
-                continue  # no valid day yet: nothing to judge
-            tv, from_default = _targets_of(plan, g, start.year)
-            if not tv:
-                continue
-            if from_default:
-                reused.append(g)
-            targets[g] = assess_targets(position(ytd_stats.loc[g], ytd, g), tv, as_of=as_of_ts.date(), year=start.year,
-                                        reporting_decimals=_comparison_decimals(plan))
-        if reused:
-            notes.append(f"targets of {', '.join(reused)} for {start.year} are the plan's [targets.default], not targets set for that year")
-    insufficient = stats[stats["valid_days"].fillna(0) > 0]
-    insufficient = insufficient[~insufficient["sufficient"].astype(bool)]
-    if len(insufficient):
+    bad = stats[stats["valid_days"].fillna(0) > 0]
+    bad = bad[~bad["sufficient"].astype(bool)]
+    if len(bad):
         notes.append("data not sufficient for a valid period statistic (GB 3095 Table 4: 324 days, 27 per month, February 25) "
-                     f"for: {', '.join(insufficient['group'])}")
-    options = {
+                     f"for: {', '.join(bad['group'])}")
+    return notes
+
+
+def _previous_notes(previous, prev_ok, start, end, prev_start, prev_end) -> list:
+    notes = []
+    short = [f"{r['group']} ({int(r['valid_days'])} valid days)" for r in previous.to_dict("records")
+             if not prev_ok.get(r["group"], False) and (r["valid_days"] or 0) > 0]
+    if short:
+        notes.append(f"the comparison period {prev_start:%Y-%m-%d} .. {prev_end:%Y-%m-%d} is not sufficient for a valid "
+                     f"statistic (GB 3095 Table 4: 324 days, 27 per month, February 25) for {', '.join(short)}: its "
+                     "figures are shown marked *, and the changes against it are withheld")
+    if crosses_reference_state_change((start, end), (prev_start, prev_end)):
+        notes.append("the comparison with the previous period crosses 2018-09-01, when gases moved to the 298.15 K reference "
+                     "state (about -8.4 %); convert with airq.units.to_reference_state before comparing gases")
+    return notes
+
+
+def _year_to_date_targets(plan, store_dir, daily, loaded_from, names, year, as_of_ts, kw, accept_proxy, rules):
+    """Targets of each group with a valid day, judged on 1 January .. ``as_of_ts`` (standards.md §4)."""
+    year_start = pd.Timestamp(year, 1, 1)
+    last = last_data_day(daily[daily["group"].isin(names)])
+    if last is not None and as_of_ts > last:
+        raise ValueError(f"as_of {as_of_ts:%Y-%m-%d} is after the last day with data ({last:%Y-%m-%d}); days not yet "
+                         "ingested would be judged as if the year had ended. Ingest them, or give an earlier as_of")
+    ytd = daily[(daily.date >= year_start) & (daily.date <= as_of_ts) & daily["group"].isin(names)]
+    if year_start < loaded_from:  # the period's load began later (a multi-year period never gets here)
+        ytd, _ = load_group_days(plan, store_dir, year_start, as_of_ts, names, accept_proxy, rules)
+        ytd = ytd[ytd.date <= as_of_ts]
+    ytd_stats = period_stats(ytd, start=year_start, end=as_of_ts, **kw).set_index("group")
+    targets, reused = {}, []
+    for g in names:
+        if g not in ytd_stats.index or int(ytd_stats.loc[g, "valid_days"]) == 0:
+            continue  # no valid day yet: nothing to judge
+        tv, from_default = targets_of(plan, g, year)
+        if not tv:
+            continue
+        if from_default:
+            reused.append(g)
+        targets[g] = assess_targets(position(ytd_stats.loc[g], ytd, g), tv, as_of=as_of_ts.date(), year=year,
+                                    reporting_decimals=_comparison_decimals(plan))
+    return targets, reused
+
+
+def _options(plan, names, word, composite_limits, rules) -> dict:
+    return {
         "min_stations": {g: plan.min_stations_for(g) for g in names},
         "o3_8h_aggregation": plan.options.o3_8h_aggregation,
-        "dust_deduction": plan.options.dust_deduction,
+        "dust_deduction": word,
         "composite_limits": composite_limits if isinstance(composite_limits, str) else str(composite_limits),
         "rules": rules or "in force each day",
         "comparison": {k: ("published, %d decimal(s)" % plan.options.decimals[k]) if k in COMPARISON_KEYS else "strict"
                        for k in ("good_day_ratio", "pm25_mean", "heavy_day_ratio", "o3_p90")},
     }
-    return Assessment(start=start, end=end, stats=stats, published=published, previous=previous, targets=targets,
-                      as_of=as_of_ts, daily=cur, notes=notes, options=options)
-
-
-def whatif_for_group(plan: Plan, store_dir, group: str, as_of, *, targets=None, assume=None, dust_days=None,
-                     accept_proxy: bool = False):
-    """Remaining allowances of ``group`` as of ``as_of`` and, given assumptions, the year-end values.
-
-    Parameters
-    ----------
-    targets : mapping, optional
-        Target key -> value overriding the plan's (``pm25_mean``, ``good_day_ratio``,
-        ``heavy_day_ratio``, ``o3_p90``, ``good_days``).
-    assume : mapping, optional
-        Keyword arguments of :func:`airq.targets.whatif`: ``remaining_pm25_mean``,
-        ``extra_nongood_days``, ``extra_heavy_days``, ``dust_days``, ``remaining_valid_days``.
-        ``remaining_valid_days`` and ``dust_days`` also set the N of the allowances.
-
-    Returns
-    -------
-    (position dict, DataFrame of :func:`airq.targets.assess_targets`, WhatIfResult or None)
-
-    Raises
-    ------
-    ValueError
-        Unknown group; no data for the group in the year; ``as_of`` after the last day with data
-        (days not yet ingested are not invalid days, standards.md §4).
-    """
-    as_of = pd.Timestamp(as_of).normalize()
-    if group not in plan.groups:
-        raise ValueError(f"unknown group {group!r}; the plan has: {', '.join(plan.groups)}")
-    year_start = pd.Timestamp(as_of.year, 1, 1)
-    daily, _ = load_group_days(plan, store_dir, year_start, as_of, [group], accept_proxy, None)
-    last = last_data_day(daily, group)
-    if last is None:
-        raise ValueError(f"{group} has no valid day between {year_start:%Y-%m-%d} and {as_of:%Y-%m-%d} in the store {store_dir}")
-    if last < as_of:
-        raise ValueError(
-            f"--as-of {as_of:%Y-%m-%d} is after the last day with data for {group} ({last:%Y-%m-%d}); days not yet "
-            "ingested would count as invalid days. Ingest them, or ask as of that day"
-        )
-    kw, _, _ = _stats_kw(plan, dust_days, [group], "GB3095-2012")
-    st = period_stats(daily, start=year_start, end=as_of, **kw).set_index("group").loc[group]
-    pos = position(st, daily, group)
-    tv, _ = _targets_of(plan, group, as_of.year)
-    tv = dict(tv or {})
-    if targets:
-        tv.update(targets)
-    if not tv:
-        raise ValueError(f"no targets for {group} in {as_of.year}: give --target KEY=VALUE")
-    assume = dict(assume or {})
-    remaining = None
-    if "remaining_valid_days" in assume or assume.get("dust_days"):
-        calendar_left = (pd.Timestamp(as_of.year, 12, 31) - as_of).days
-        remaining = int(assume.get("remaining_valid_days", calendar_left)) - int(assume.get("dust_days", 0))
-        if remaining < 0:
-            raise ValueError("dust days exceed the remaining valid days")
-    table = assess_targets(pos, tv, as_of=as_of.date(), year=as_of.year, reporting_decimals=_comparison_decimals(plan),
-                           remaining_valid_days=remaining)
-    result = None
-    if assume:
-        result = whatif(
-            year=as_of.year,
-            valid_days=pos["valid_days"],
-            good_days=pos["good_days"],
-            heavy_days=pos["heavy_days"],
-            pm25_mean=pos["pm25_mean"],
-            pm25_valid_days=pos["pm25_valid_days"],
-            as_of=as_of.date(),
-            targets={k: v for k, v in tv.items() if k in ("good_day_ratio", "pm25_mean", "heavy_day_ratio")},
-            reporting_decimals=_comparison_decimals(plan),
-            **assume,
-        )
-    return pos, table, result

@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 
-from .cli_common import CLIError, add_plan_arguments, load_plan, plan_from_args, read_dust
+from .cli_common import CLIError, add_plan_arguments, as_of_arg, cli_message, load_plan, plan_from_args, read_dust
 from .report import jsonable
 from .rules import RULE_NAMES
 
@@ -16,7 +16,7 @@ __all__ = ["add_parsers"]
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from .assessment import assess
-    from .report import assessment_payload, assessment_text
+    from .report import assessment_document, assessment_text
 
     plan = plan_from_args(args)
     groups = None
@@ -27,41 +27,23 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         groups = args.group
     try:
         res = assess(plan, args.store, args.period, groups=groups, rules=args.rules, dust_days=read_dust(args),
-                     accept_proxy=args.accept_proxy, composite_limits=args.composite_limits, as_of=args.as_of)
+                     dust_mode=args.dust_mode, accept_proxy=args.accept_proxy, composite_limits=args.composite_limits,
+                     as_of=as_of_arg(args.as_of))
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(cli_message(str(exc))) from None
     if args.json:
-        payload = assessment_payload(res, plan)
-        payload_notes = {"notes": res.notes, "options": res.options}
-        print(json.dumps({**payload, "_meta": payload_notes} if args.meta else payload, ensure_ascii=False, sort_keys=True, indent=1))
+        print(json.dumps(assessment_document(res, plan), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
     print(assessment_text(res, plan))
     return 0
 
 
-_ASSUME_KEYS = {
-    "pm25": "remaining_pm25_mean",
-    "remaining_pm25_mean": "remaining_pm25_mean",
-    "nongood": "extra_nongood_days",
-    "extra_nongood_days": "extra_nongood_days",
-    "heavy": "extra_heavy_days",
-    "extra_heavy_days": "extra_heavy_days",
-    "dust": "dust_days",
-    "dust_days": "dust_days",
-    "valid_days": "remaining_valid_days",
-    "remaining_valid_days": "remaining_valid_days",
-}
+#: --assume words: the names of :data:`airq.whatif.ASSUMPTIONS` (Python and JSON use the same).
+_ASSUME_KEYS = {k: k for k in ("pm25", "nongood", "heavy", "dust", "valid_days")}
+#: --target words: the target keys of the plan and the JSON; ``pm25`` is a short form of ``pm25_mean``.
 _TARGET_KEYS = {"pm25": "pm25_mean", "pm25_mean": "pm25_mean", "good_day_ratio": "good_day_ratio",
                 "heavy_day_ratio": "heavy_day_ratio", "o3_p90": "o3_p90", "good_days": "good_days"}
-#: Internal argument names -> the --assume/--target words, for error messages.
-_CLI_WORDS = {"remaining_pm25_mean": "--assume pm25", "extra_nongood_days": "--assume nongood",
-              "extra_heavy_days": "--assume heavy", "dust_days": "--assume dust", "remaining_valid_days": "--assume valid_days"}
-
-
-def _cli_words(message: str) -> str:
-    for internal, word in _CLI_WORDS.items():
-        message = message.replace(internal, word)
-    return message
+_DAY_WORDS = ("nongood", "heavy", "dust", "valid_days", "good_days")
 
 
 def _key_values(words, table: dict, what: str) -> dict:
@@ -84,7 +66,7 @@ def _key_values(words, table: dict, what: str) -> dict:
             raise CLIError(f"--target {word!r}: ratios are percentages (93.8 for 93.8 %); {value} looks like a fraction")
         if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and value > 100:
             raise CLIError(f"--target {word!r}: a ratio cannot exceed 100 %")
-        if name.endswith("_days"):
+        if name in _DAY_WORDS:
             if value != value.to_integral_value():
                 raise CLIError(f"--{what} {word!r}: a number of days must be whole")
             value = int(value)
@@ -93,26 +75,21 @@ def _key_values(words, table: dict, what: str) -> dict:
 
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
-    from .assessment import whatif_for_group
-    from .report import whatif_payload, whatif_text
+    from .report import whatif_text
+    from .whatif import whatif_for_group
 
     plan = load_plan(args.config)
     targets = _key_values(args.target, _TARGET_KEYS, "target")
     assume = _key_values(args.assume, _ASSUME_KEYS, "assume")
     try:
-        as_of = pd.Timestamp(args.as_of)
-    except ValueError:
-        raise CLIError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
-    try:
-        pos, table, result = whatif_for_group(plan, args.store, args.group, as_of, targets=targets, assume=assume,
-                                              dust_days=read_dust(args), accept_proxy=args.accept_proxy)
+        res = whatif_for_group(plan, args.store, args.group, as_of_arg(args.as_of), targets=targets, assume=assume,
+                               dust_days=read_dust(args), dust_mode=args.dust_mode, accept_proxy=args.accept_proxy)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(_cli_words(str(exc))) from None
-    payload = whatif_payload(args.group, as_of, pos, table, result, assume)
+        raise CLIError(cli_message(str(exc))) from None
     if args.json:
-        print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
+        print(json.dumps(res.to_dict(), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    print(whatif_text(payload, table))
+    print(whatif_text(res))
     return 0
 
 
@@ -129,9 +106,13 @@ def _cmd_rulechange(args: argparse.Namespace) -> int:
         start, end = parse_period(args.period)
         stations = sorted({s for g in names for s in plan.group_stations(g)})
         days = group_days(plan, station_days(args.store, start, end, stations), groups=names)
+        if days.empty or days["aqi"].isna().all():
+            raise ValueError(f"the store {args.store} holds no data of {', '.join(names[:6])} between {start:%Y-%m-%d} and "
+                             f"{end:%Y-%m-%d}: nothing to compare; add it with airq ingest (airq quality --store {args.store} "
+                             f"--period {args.period} shows what the store holds)")
         cmp = rule_change_comparison(days, start=start, end=end)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(cli_message(str(exc))) from None
     side = cmp.side_by_side
     cols = ["group", "valid_days_2012", "valid_days_2026", "good_days_2012", "good_days_2026",
             "good_day_ratio_2012", "good_day_ratio_2026", "heavy_days_2012", "heavy_days_2026"]
@@ -156,6 +137,14 @@ def _cmd_rulechange(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_dust_arguments(p) -> None:
+    p.add_argument("--dust-days", help="CSV of dust-affected days (date[,group]), deducted as --dust-mode says")
+    p.add_argument("--dust-mode", choices=["exclude_days", "recompute", "none"],
+                   help="how --dust-days are deducted (standards.md §2.9; default: the plan's options.dust_deduction): "
+                   "exclude_days = dust-caused exceedance days leave the denominators, recompute = the day's AQI is "
+                   "recomputed without the dust-affected particulate values; dust days with the mode 'none' are refused")
+
+
 def add_parsers(sub) -> None:
     p = sub.add_parser("assess", help="statistics and targets of a plan's groups over a period")
     add_plan_arguments(p)
@@ -163,13 +152,14 @@ def add_parsers(sub) -> None:
     p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
     p.add_argument("--group", action="append", help="only this group (repeatable)")
     p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the AQI rule set (default: the one in force each day)")
-    p.add_argument("--as-of", help="last day counted for the targets (default: the last day of the period with data)")
-    p.add_argument("--dust-days", help="CSV of dust-affected days (date[,group]); deducted per the plan's options.dust_deduction")
+    p.add_argument("--as-of", help="last day counted for the targets, a full date YYYY-MM-DD inside the period "
+                   "(default: the last day of the period with data)")
+    _add_dust_arguments(p)
     p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day (window_flag != T00)")
     p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012",
                    help="S_i of the composite index: GB 3095—2012 grade II (default, published practice) or the limits in force")
-    p.add_argument("--json", action="store_true", help="print one JSON object keyed by group")
-    p.add_argument("--meta", action="store_true", help="with --json: add a '_meta' entry with the notes and the options used")
+    p.add_argument("--json", action="store_true", help="print one JSON object: period, groups, ranking, notes, options")
+    p.add_argument("--meta", action="store_true", help=argparse.SUPPRESS)  # kept for old scripts: notes are always in the JSON
     p.set_defaults(func=_cmd_assess)
 
     p = sub.add_parser("whatif", help="remaining allowances of a group and year-end values under assumptions")
@@ -180,11 +170,12 @@ def add_parsers(sub) -> None:
     p.add_argument("--target", action="append", metavar="KEY=VALUE",
                    help="override a target: pm25= [µg/m³], good_day_ratio= [%%, e.g. 93.8], heavy_day_ratio= [%%], o3_p90= [µg/m³], good_days=")
     p.add_argument("--assume", action="append", metavar="KEY=VALUE",
-                   help="for the rest of the year: pm25= mean of the remaining days [µg/m³] (needed for year-end values); "
-                   "nongood= how many remaining days are non-good (AQI > 100; the others good); heavy= how many of those "
-                   "non-good days are heavy (AQI > 200); dust= remaining days deducted as sand-dust days; valid_days= how "
-                   "many remaining days will be valid (default: all)")
-    p.add_argument("--dust-days", help="CSV of dust-affected days so far (date[,group]); deducted per the plan's options")
+                   help="for the rest of the year: pm25= mean of the remaining days [µg/m³] (year-end PM2.5); "
+                   "nongood= how many remaining days are non-good (AQI > 100; the others good) (year-end good-day ratio); "
+                   "heavy= how many of those are heavy (AQI > 200) (year-end heavy ratio); dust= remaining days deducted "
+                   "as sand-dust days; valid_days= how many remaining days will be valid (default: all). Each year-end "
+                   "value is answered from the assumptions it needs; nothing else is assumed")
+    _add_dust_arguments(p)
     p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_whatif)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["CLIError", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args"]
+__all__ = ["CLIError", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args", "as_of_arg", "cli_message"]
 
 
 class CLIError(Exception):
@@ -55,3 +55,32 @@ def plan_from_args(args):
         except (FileNotFoundError, ValueError) as exc:
             raise CLIError(str(exc)) from None
     return load_plan(args.config)
+
+
+def as_of_arg(text: str | None):
+    """``--as-of`` as a day; anything but a full ``YYYY-MM-DD`` date is refused (never read as the 1st)."""
+    if text is None:
+        return None
+    from .util import as_day
+
+    try:
+        return as_day(text, "--as-of")
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+
+
+#: Library argument names -> the command-line words, for messages raised by the library.
+_CLI_WORDS = {"as_of ": "--as-of ", "dust_mode=": "--dust-mode ", "remaining_pm25_mean": "--assume pm25",
+              "extra_nongood_days": "--assume nongood", "extra_heavy_days": "--assume heavy",
+              "remaining_valid_days": "--assume valid_days"}
+
+
+def cli_message(message: str) -> str:
+    """A library message in the words of the command line (``as_of`` -> ``--as-of`` ...)."""
+    if message.startswith("as_of "):
+        message = "--as-of " + message[len("as_of "):]
+    message = message.replace(" (dust_mode= in Python)", "")
+    for internal, word in _CLI_WORDS.items():
+        if internal != "as_of ":
+            message = message.replace(internal, word)
+    return message

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-
 from .cli_common import CLIError, load_plan
 
 __all__ = ["add_parsers"]

@@ -12,7 +12,7 @@ import sys
 
 import pandas as pd
 
-from .cli_common import CLIError, add_plan_arguments, plan_from_args
+from .cli_common import CLIError, add_plan_arguments, as_of_arg, plan_from_args
 from .report import forecast_payload, forecast_text
 
 __all__ = ["add_parsers", "plan_from_args", "add_plan_arguments"]
@@ -55,13 +55,8 @@ def _targets(words):
 def _cmd_forecast(args) -> int:
     from .outlook import forecast_groups
 
+    as_of = as_of_arg(args.as_of)
     plan = plan_from_args(args)
-    try:
-        as_of = pd.Timestamp(args.as_of)
-    except ValueError:
-        raise _error(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
-    if len(args.as_of.strip()) < 8:
-        raise _error(f"--as-of {args.as_of!r}: give a full date (YYYY-MM-DD)")
     groups = _groups(plan, args.group)
     if args.n_sims < 1:
         raise _error("--n-sims must be at least 1")

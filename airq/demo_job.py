@@ -59,7 +59,9 @@ def run_demo(args: argparse.Namespace) -> int:
     res = assess(plan, store_dir, period)
     print()
     title = (f"{plan.name} — SYNTHETIC demo data, {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d} "
-             f"(rules: HJ 633—2012 to 02-28, HJ 633—2026 from 03-01)")
+             f"(rules: HJ 633—2012 to 02-28, HJ 633—2026 from 03-01)\n"
+             f"the plan is Guigang's {plan.year} plan; the demo runs it on {res.start.year}, so its {plan.year} targets "
+             f"stand in as {res.start.year} targets ([targets.default] in {_find_config().name})")
     print(assessment_text(res, plan, title=title))
     print(f"\n[4/6] forecasting the year end of every group as of {end:%Y-%m-%d} (2000 simulated years, seed 0) ...",
           flush=True)
@@ -95,4 +97,3 @@ def run_demo(args: argparse.Namespace) -> int:
                      banner="演示数据：全部为合成数据（airq.demo），不是监测值 — SYNTHETIC demo data, not measurements")
     print(f"open {run.folder / 'index.html'}")
     return 3 if run.failed else 0
-    return 0

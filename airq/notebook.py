@@ -230,7 +230,6 @@ def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> Mo
     from .assessment import assess
     from .outlook import forecast_groups
     from .config import load_plan
-    from .report import county_ranks
 
     plan = load_plan(config) if not hasattr(config, "groups") else config
     month = pd.Period(str(month), freq="M")
@@ -239,7 +238,7 @@ def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> Mo
     res_y = assess(plan, store, f"{month.year}-01-01/{end:%Y-%m-%d}", as_of=end)
     outlooks = forecast_groups(plan, store, end, n_sims=n_sims, seed=seed)
     rows = []
-    ranks_m, ranks_y = county_ranks(res_m.stats, plan), county_ranks(res_y.stats, plan)
+    ranks_m, ranks_y = res_m.ranks, res_y.ranks
     prev_y = res_y.previous.set_index("group") if len(res_y.previous) else pd.DataFrame()
     for g in plan.groups:
         row = {"group": g}
@@ -270,7 +269,7 @@ def _whatif_row(pos, targets, decimals, as_of, pm25, nongood, heavy, dust) -> di
                targets={k: v for k, v in targets.items() if k in ("good_day_ratio", "pm25_mean", "heavy_day_ratio")},
                reporting_decimals=decimals, remaining_pm25_mean=pm25, extra_nongood_days=nongood,
                extra_heavy_days=heavy, dust_days=dust)
-    return {"rest_pm25_mean": pm25, "extra_nongood_days": nongood, "extra_heavy_days": heavy, "dust_days": dust,
+    return {"pm25": pm25, "nongood": nongood, "heavy": heavy, "dust": dust,
             "good_day_ratio": float(r.good_day_ratio_published), "pm25_mean": float(r.pm25_mean_published),
             "heavy_days": r.heavy_days, **{f"met_{k}": v for k, v in r.met.items()}}
 
@@ -279,15 +278,17 @@ def whatif_scenarios(config, store, group: str, as_of, *, pm25=(20, 25, 30, 35),
                      heavy=(0,), dust=(0,)) -> pd.DataFrame:
     """Year-end values for a grid of assumptions about the rest of the year (:func:`airq.targets.whatif`).
 
-    Parameters: rest-of-year PM2.5 mean [µg/m³], extra non-good days, extra heavy days (of those),
-    dust days deducted [days]. One row per combination, with ``met_<target>``.
+    Parameters (the words of ``airq whatif --assume``): ``pm25`` rest-of-year PM2.5 mean
+    [µg/m³], ``nongood`` extra non-good days, ``heavy`` extra heavy days (of those), ``dust`` dust
+    days deducted [days]. One row per combination, with ``met_<target>``.
     """
-    from .assessment import comparison_decimals, plan_targets, whatif_for_group
+    from .assessment import comparison_decimals, plan_targets
+    from .whatif import whatif_for_group
     from .config import load_plan
 
     plan = load_plan(config) if not hasattr(config, "groups") else config
     as_of = pd.Timestamp(as_of).normalize()
-    pos, _, _ = whatif_for_group(plan, store, group, as_of)
+    pos = whatif_for_group(plan, store, group, as_of).position
     targets, _ = plan_targets(plan, group, as_of.year)
     rows = [_whatif_row(pos, targets, comparison_decimals(plan), as_of, p, n, h, d)
             for p in pm25 for n in nongood for h in heavy for d in dust if h <= n]
@@ -299,12 +300,13 @@ def whatif_controls(config, store, group: str, as_of):
     import ipywidgets as w
     from IPython.display import display
 
-    from .assessment import comparison_decimals, plan_targets, whatif_for_group
+    from .assessment import comparison_decimals, plan_targets
+    from .whatif import whatif_for_group
     from .config import load_plan
 
     plan = load_plan(config) if not hasattr(config, "groups") else config
     as_of = pd.Timestamp(as_of).normalize()
-    pos, _, _ = whatif_for_group(plan, store, group, as_of)
+    pos = whatif_for_group(plan, store, group, as_of).position
     targets, _ = plan_targets(plan, group, as_of.year)
     left = (pd.Timestamp(as_of.year, 12, 31) - as_of).days
     pm = w.FloatSlider(value=30, min=5, max=120, step=0.5, description="PM2.5 rest")

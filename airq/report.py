@@ -14,14 +14,17 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from .stats import rank, same_period_last_year
-from .units import crosses_reference_state_change
+from .textable import format_table
 
-__all__ = ["forecast_payload", "forecast_text", "jsonable", "assessment_payload", "assessment_text", "targets_payload", "targets_text", "whatif_payload",
-           "whatif_text", "county_ranks", "STATUS_TEXT"]
+__all__ = ["forecast_payload", "forecast_text", "jsonable", "assessment_payload", "assessment_document", "assessment_text", "targets_payload", "targets_text",
+           "whatif_text", "STATUS_TEXT", "STATUS_LEGEND"]
 
-#: How the allowance statuses of :mod:`airq.targets` read in a report.
-STATUS_TEXT = {"safe": "secured", "lost": "LOST", "at_risk": "open", "not_lost": "open"}
+#: What each allowance status of :mod:`airq.targets` means; text, JSON and Python use the same words.
+STATUS_TEXT = {"safe": "met whatever the remaining days bring", "at_risk": "still reachable, not yet sure",
+               "lost": "out of reach whatever the remaining days bring",
+               "not_lost": "not lost (valid days so far unknown, safety not judged)"}
+#: The line under every targets table.
+STATUS_LEGEND = "status: " + "; ".join(f"{k} = {v}" for k, v in STATUS_TEXT.items() if k != "not_lost")
 _STAT_KEYS = ("valid_days", "good_days", "good_day_ratio", "heavy_days", "heavy_day_ratio", "exceed_days",
               "pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "composite_index",
               "composite_primary", "calendar_days", "sufficient", "months_short", "rules")
@@ -56,44 +59,30 @@ def _fmt(value, decimals: int | None) -> str:
     return f"{float(value):.{decimals}f}"
 
 
-def county_ranks(stats: pd.DataFrame, plan) -> dict:
-    """Group -> rank by composite index among the plan's county groups with data (ascending, ties
-    share a rank; standards.md §2.8). The city and single-station groups are not ranked."""
-    county = np.array([plan.groups[g].kind == "county" for g in stats["group"]], dtype=bool)
-    ok = stats[county & (stats["valid_days"].fillna(0) > 0).to_numpy()]
-    if ok.empty:
-        return {}
-    ranked = rank(ok, "composite_index")
-    return {g: (None if pd.isna(r) else int(r)) for g, r in zip(ranked["group"], ranked["rank"])}
-
-
 def targets_payload(table: pd.DataFrame) -> dict:
+    """Targets as JSON: the same names as :func:`airq.targets.plain_targets` (one vocabulary).
+
+    ``remaining`` of ``pm25_mean`` is the *safe* ceiling (the exact one rounded down, never up);
+    ``ceiling_exact`` is the exact value, ``ceiling_inclusive`` says whether averaging exactly it
+    still passes, ``effective_threshold`` the annual mean that still publishes as the target.
+    """
+    from .targets import plain_targets
+
     out = {}
-    for key, row in table.iterrows():
-        item = {
-            "target": jsonable(row["target"]),
-            "current": jsonable(row["current"]),
-            "current_published": jsonable(row["current_published"]),
-            "met_so_far": jsonable(row["met_so_far"]),
-            "remaining": jsonable(row["remaining"]),
-            "remaining_unit": row["remaining_unit"],
-            "status": row["status"],
-        }
+    for key, row in plain_targets(table).iterrows():
+        item = {k: jsonable(row[k]) for k in ("target", "current", "current_published", "met_so_far", "remaining",
+                                              "remaining_unit", "status")}
         if key == "pm25_mean":
-            c = row["detail"]
-            item.update(
-                ceiling_exact=jsonable(c.ceiling),
-                ceiling_inclusive=bool(c.ceiling_inclusive),
-                ceiling_safe=jsonable(c.safe_ceiling),
-                effective_threshold=jsonable(c.effective_threshold),
-            )
+            c = table.loc[key, "detail"]
+            item.update(ceiling_exact=jsonable(c.ceiling), ceiling_safe=jsonable(c.safe_ceiling),
+                        ceiling_inclusive=bool(c.ceiling_inclusive), effective_threshold=jsonable(c.effective_threshold))
         out[key] = item
     return out
 
 
 def targets_text(table: pd.DataFrame) -> str:
-    """The targets table: target, value now, remaining allowance, status."""
-    rows = {}
+    """The targets table: target, value now, remaining allowance, status (the library's words)."""
+    rows = []
     for key, row in table.iterrows():
         rem = row["remaining"]
         if rem is None or (isinstance(rem, float) and math.isnan(rem)):
@@ -101,26 +90,28 @@ def targets_text(table: pd.DataFrame) -> str:
         elif key == "pm25_mean":
             c = row["detail"]
             rel = "≤" if c.ceiling_inclusive else "<"
-            remaining = f"{rel} {float(c.ceiling):.2f} µg/m³ (safe {c.safe_ceiling})"
+            remaining = f"≤ {c.safe_ceiling} µg/m³ (exact {rel} {_floor(c.ceiling, 3)})"
         else:
             remaining = f"{rem} {row['remaining_unit']}"
         met = row["met_so_far"]
-        rows[key] = {
-            "target": str(row["target"]),
-            "now": "—" if row["current_published"] is None else str(row["current_published"]),
-            "met so far": "—" if met is None else ("yes" if met else "no"),
-            "remaining": remaining,
-            "status": STATUS_TEXT.get(row["status"], row["status"]),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index").to_string()
+        rows.append({"target_key": key, "target": str(row["target"]),
+                     "now": "—" if row["current_published"] is None else str(row["current_published"]),
+                     "met_so_far": "—" if met is None else ("yes" if met else "no"),
+                     "remaining": remaining, "status": row["status"]})
+    return format_table(rows, align={"remaining": "left"}) + "\n" + STATUS_LEGEND
+
+
+def _floor(value, decimals: int) -> str:
+    """``value`` cut (not rounded) to ``decimals``: a printed ceiling is never above the exact one."""
+    q = Fraction(value) * 10**decimals
+    return f"{Decimal(math.floor(q)) / Decimal(10**decimals):.{decimals}f}"
 
 
 def assessment_payload(res, plan) -> dict:
-    """One JSON object keyed by group (the ``airq assess --json`` output)."""
+    """Per-group JSON objects, keyed by group (the ``groups`` of :func:`assessment_document`)."""
     stats = res.stats.set_index("group")
     pub = res.published.set_index("group") if len(res.published) else pd.DataFrame()
     prev = res.previous.set_index("group") if len(res.previous) else pd.DataFrame()
-    ranks = county_ranks(res.stats, plan)
     change = pd.DataFrame()
     if len(res.previous):
         from .stats import compare_periods
@@ -131,14 +122,18 @@ def assessment_payload(res, plan) -> dict:
     payload = {}
     for g in stats.index:
         row = {k: jsonable(stats.loc[g, k]) for k in _STAT_KEYS if k in stats.columns}
-        row["rank_composite_index"] = ranks.get(g)
+        row["rank_composite_index"] = res.ranks.get(g)
         row["start"] = f"{res.start:%Y-%m-%d}"
         row["end"] = f"{res.end:%Y-%m-%d}"
         row["published"] = {k: jsonable(pub.loc[g, k]) for k in _PUBLISHED_KEYS if g in pub.index and k in pub.columns}
-        row["previous_year"] = {k: jsonable(prev.loc[g, k]) for k in ("valid_days", "good_days", "good_day_ratio", "heavy_days", "pm25_mean")
+        row["previous_year"] = {k: jsonable(prev.loc[g, k]) for k in ("valid_days", "good_days", "good_day_ratio", "heavy_days",
+                                                                    "pm25_mean", "sufficient")
                                 if g in prev.index and k in prev.columns}
+        if row["previous_year"]:
+            row["previous_year"].update(start=f"{res.previous_start:%Y-%m-%d}", end=f"{res.previous_end:%Y-%m-%d}")
+        ok = res.previous_sufficient.get(g, False)
         row["change_vs_previous_year"] = {k: jsonable(change.loc[g, k]) for k in change_keys
-                                          if g in change.index and k in change.columns}
+                                          if ok and g in change.index and k in change.columns}
         if g in res.targets:
             row["targets"] = targets_payload(res.targets[g])
             row["targets_as_of"] = f"{res.as_of:%Y-%m-%d}"
@@ -146,13 +141,34 @@ def assessment_payload(res, plan) -> dict:
     return payload
 
 
+def assessment_document(res, plan) -> dict:
+    """The ``airq assess --json`` object: the period, the groups, the ranking, the notes and options."""
+    return {
+        "plan": plan.name,
+        "start": f"{res.start:%Y-%m-%d}",
+        "end": f"{res.end:%Y-%m-%d}",
+        "as_of": None if res.as_of is None else f"{res.as_of:%Y-%m-%d}",
+        "previous_start": None if res.previous_start is None else f"{res.previous_start:%Y-%m-%d}",
+        "previous_end": None if res.previous_end is None else f"{res.previous_end:%Y-%m-%d}",
+        "ranked_among": list(res.ranked_among),
+        "groups": assessment_payload(res, plan),
+        "notes": list(res.notes),
+        "options": {k: jsonable(v) if not isinstance(v, dict) else v for k, v in res.options.items()},
+    }
+
+
+def _cell(value, decimals, has=True) -> str:
+    return _fmt(value, decimals) if has else "—"
+
+
 def assessment_text(res, plan, *, title: str | None = None) -> str:
-    """The assessment for a terminal: one table of groups, notes, then each group's targets."""
+    """The assessment for a terminal: one table of groups, notes, then each group's targets.
+
+    Column headers are the JSON names; Chinese names stay aligned (display width).
+    """
     stats = res.stats.set_index("group")
     pub = res.published.set_index("group") if len(res.published) else pd.DataFrame()
-    prev = res.previous.set_index("group") if len(res.previous) else pd.DataFrame()
     dec = plan.options.decimals
-    ranks = county_ranks(res.stats, plan)
     prev_pub = None
     if len(res.previous):
         from .stats import publish
@@ -161,29 +177,30 @@ def assessment_text(res, plan, *, title: str | None = None) -> str:
     rows = []
     for g in stats.index:
         has = g in pub.index and stats.loc[g, "valid_days"] > 0
+        last = "—"
+        if prev_pub is not None and g in prev_pub.index and res.previous.set_index("group").loc[g, "valid_days"] > 0:
+            last = _fmt(prev_pub.loc[g, "pm25_mean"], dec.get("pm25_mean", 1)) + ("" if res.previous_sufficient.get(g) else "*")
         rows.append({
             "group": g,
-            "valid days": int(stats.loc[g, "valid_days"]) if not pd.isna(stats.loc[g, "valid_days"]) else 0,
-            "good": int(stats.loc[g, "good_days"]) if has else "—",
-            "good %": _fmt(pub.loc[g, "good_day_ratio"], dec.get("good_day_ratio", 1)) if has else "—",
-            "heavy": int(stats.loc[g, "heavy_days"]) if has else "—",
-            "heavy %": _fmt(pub.loc[g, "heavy_day_ratio"], dec.get("heavy_day_ratio", 1)) if has else "—",
-            "PM2.5": _fmt(pub.loc[g, "pm25_mean"], dec.get("pm25_mean", 1)) if has else "—",
-            "last year": (_fmt(prev_pub.loc[g, "pm25_mean"], dec.get("pm25_mean", 1))
-                          if prev_pub is not None and g in prev_pub.index and prev.loc[g, "valid_days"] > 0 else "—"),
-            "composite": _fmt(pub.loc[g, "composite_index"], dec.get("composite_index", 2)) if has else "—",
-            "rank": ranks.get(g) if ranks.get(g) is not None else "—",
+            "valid_days": int(stats.loc[g, "valid_days"]) if not pd.isna(stats.loc[g, "valid_days"]) else 0,
+            "good_days": int(stats.loc[g, "good_days"]) if has else "—",
+            "good_day_ratio": _cell(pub.loc[g, "good_day_ratio"], dec.get("good_day_ratio", 1), has) if has else "—",
+            "heavy_days": int(stats.loc[g, "heavy_days"]) if has else "—",
+            "heavy_day_ratio": _cell(pub.loc[g, "heavy_day_ratio"], dec.get("heavy_day_ratio", 1)) if has else "—",
+            "pm25_mean": _cell(pub.loc[g, "pm25_mean"], dec.get("pm25_mean", 1)) if has else "—",
+            "pm25_mean_prev": last,
+            "composite_index": _cell(pub.loc[g, "composite_index"], dec.get("composite_index", 2)) if has else "—",
+            "rank": res.ranks.get(g) if res.ranks.get(g) is not None else "—",
             "sufficient": ("yes" if bool(stats.loc[g, "sufficient"]) else "no") if has else "—",
         })
     rules = sorted({r for r in stats["rules"].dropna() for r in str(r).split("+")})
     lines = [title or f"{plan.name}: {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}  (rules: {', '.join(rules) or '—'})",
-             pd.DataFrame(rows).to_string(index=False)]
-    lines.append("PM2.5 [µg/m³], ratios [%] over valid days; rank = composite index among the counties (1 = cleanest)")
-    notes = list(res.notes)
-    if crosses_reference_state_change((res.start, res.end), same_period_last_year(res.start, res.end)):
-        notes.append("the comparison with last year crosses 2018-09-01, when gases moved to the 298.15 K reference state "
-                     "(about -8.4 %); convert with airq.units.to_reference_state before comparing gases")
-    for n in notes:
+             format_table(rows)]
+    prev = "" if res.previous_start is None else f"{res.previous_start:%Y-%m-%d} .. {res.previous_end:%Y-%m-%d}"
+    lines.append(f"pm25_mean [µg/m³]; ratios [%] over valid days; pm25_mean_prev = the same period a year earlier ({prev}), "
+                 "* = not sufficient; rank = composite index among the plan's counties "
+                 f"({', '.join(res.ranked_among) or '—'}; 1 = cleanest)")
+    for n in res.notes:
         lines.append(f"note: {n}")
     opts = res.options
     if opts:
@@ -196,62 +213,38 @@ def assessment_text(res, plan, *, title: str | None = None) -> str:
             lines.append(f"\n{g} — targets, year to date {res.as_of.year}-01-01 .. {res.as_of:%Y-%m-%d}")
             lines.append(targets_text(res.targets[g]))
         elif not stats.loc[g, "valid_days"] > 0:
-            lines.append(f"\n{g} — no valid day in the period: nothing to judge (check the station codes and the store)")
+            lines.append(f"\n{g} — no valid day in the period: nothing to judge (airq quality --store STORE --period "
+                         f"{res.start:%Y-%m} shows what the store holds for its stations)")
     return "\n".join(lines)
 
 
-def whatif_payload(group, as_of, pos, table, result, assume) -> dict:
-    rem = table["remaining"]
-    targets = targets_payload(table)
-    payload = {
-        "group": group,
-        "as_of": f"{as_of:%Y-%m-%d}",
-        "position": {k: jsonable(v) for k, v in pos.items() if k != "o3_8h"},
-        "remaining_nongood_days": jsonable(rem.get("good_day_ratio")) if "good_day_ratio" in rem else None,
-        "remaining_heavy_days": jsonable(rem.get("heavy_day_ratio")) if "heavy_day_ratio" in rem else None,
-        "pm25_ceiling_remaining": targets.get("pm25_mean", {}).get("ceiling_exact"),
-        "targets": targets,
-    }
-    if "pm25_mean" in targets:
-        t = targets["pm25_mean"]
-        payload.update(pm25_ceiling_exact=t["ceiling_exact"], pm25_ceiling_inclusive=t["ceiling_inclusive"],
-                       pm25_ceiling_safe=t["ceiling_safe"], pm25_ceiling_published=t["remaining"],
-                       pm25_effective_threshold=t["effective_threshold"])
-    if result is not None:
-        payload["assumptions"] = {k: jsonable(v) for k, v in assume.items()}
-        payload["year_end"] = {
-            "valid_days": result.valid_days,
-            "good_days": result.good_days,
-            "heavy_days": result.heavy_days,
-            "good_day_ratio": jsonable(result.good_day_ratio),
-            "good_day_ratio_published": jsonable(result.good_day_ratio_published),
-            "heavy_day_ratio": jsonable(result.heavy_day_ratio),
-            "heavy_day_ratio_published": jsonable(result.heavy_day_ratio_published),
-            "pm25_mean": jsonable(result.pm25_mean),
-            "pm25_mean_published": jsonable(result.pm25_mean_published),
-            "met": {k: bool(v) for k, v in result.met.items()},
-        }
-    return payload
-
-
-def whatif_text(payload: dict, table: pd.DataFrame) -> str:
-    p = payload["position"]
+def whatif_text(res) -> str:
+    """A :class:`airq.whatif.WhatIf` for a terminal: position, allowances, assumptions, year end, notes."""
+    p = res.position
     pm = "—" if p["pm25_mean"] is None else f"{p['pm25_mean']:.2f} µg/m³ (unrounded)"
-    lines = [f"{payload['group']} as of {payload['as_of']}: {p['valid_days']} valid days, {p['good_days']} good, "
-             f"{p['heavy_days']} heavy; PM2.5 mean {pm}",
-             targets_text(table)]
-    if payload.get("pm25_ceiling_exact") is not None:
-        rel = "≤" if payload["pm25_ceiling_inclusive"] else "<"
-        lines.append(f"PM2.5: the remaining days must average {rel} {payload['pm25_ceiling_exact']:.3f} µg/m³ "
-                     f"(annual mean must stay {rel} {payload['pm25_effective_threshold']:g}, the largest value that is "
-                     f"still published as the target); a safe control value is {payload['pm25_ceiling_safe']}")
-    lines.append("remaining allowances assume every remaining calendar day is valid unless --assume valid_days= says otherwise")
-    if "year_end" in payload:
-        y = payload["year_end"]
+    lines = [f"{res.group} as of {res.as_of:%Y-%m-%d}: {p['valid_days']} valid days, {p['good_days']} good, "
+             f"{p['heavy_days']} heavy; PM2.5 mean {pm}", targets_text(res.exact_allowances)]
+    if "pm25_mean" in res.exact_allowances.index:
+        c = res.exact_allowances.loc["pm25_mean", "detail"]
+        if c.ceiling is not None:
+            rel = "≤" if c.ceiling_inclusive else "<"
+            lines.append(f"PM2.5: the remaining days must average {rel} {_floor(c.ceiling, 3)} µg/m³ (exact; the annual mean "
+                         f"must stay {rel} {float(c.effective_threshold):g}, the largest value still published as the "
+                         f"target); averaging the safe value {c.safe_ceiling} meets it")
+    if res.year_end is not None:
+        y = res.year_end
+        given = ", ".join(f"{k}={v}" for k, v in res.assumptions.items())
+        shown = []
+        if y["good_day_ratio_published"] is not None:
+            shown.append(f"good-day ratio {y['good_day_ratio_published']:.1f} % ({y['good_days']} of {y['valid_days']} days)")
+        if y["heavy_day_ratio_published"] is not None:
+            shown.append(f"heavy ratio {y['heavy_day_ratio_published']:.1f} % ({y['heavy_days']} days)")
+        if y["pm25_mean_published"] is not None:
+            shown.append(f"PM2.5 {y['pm25_mean_published']:.1f} µg/m³")
         met = ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in y["met"].items())
-        lines.append(f"year end under {payload['assumptions']}: {y['valid_days']} valid days, good "
-                     f"{y['good_day_ratio_published']} %, heavy {y['heavy_day_ratio_published']} %, PM2.5 "
-                     f"{y['pm25_mean_published']} µg/m³ — {met}")
+        lines.append(f"year end assuming {given}: " + ("; ".join(shown) or "nothing answerable") + (f" — {met}" if met else ""))
+    for n in res.notes:
+        lines.append(f"note: {n}")
     return "\n".join(lines)
 
 

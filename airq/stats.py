@@ -60,6 +60,7 @@ __all__ = [
     "PUBLISH_DECIMALS",
     "parse_period",
     "same_period_last_year",
+    "previous_period",
     "hj663_percentile",
     "period_stats",
     "monthly_counts",
@@ -254,6 +255,30 @@ def same_period_last_year(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     else:
         pb = b - pd.DateOffset(years=1)
     return pd.Timestamp(pa), pd.Timestamp(pb)
+
+
+def previous_period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The comparison period of ``start``..``end`` (同比): the same dates whole years earlier, never overlapping.
+
+    A period within one year (or any period shorter than a year) compares with the same period
+    last year (:func:`same_period_last_year`). A period of k calendar years or more (e.g.
+    2014-01-01..2015-12-31) moves back k years (2012-01-01..2013-12-31): moving it back one year
+    would compare it partly with itself.
+
+    Examples
+    --------
+    >>> [str(d.date()) for d in previous_period("2014-01-01", "2015-12-31")]
+    ['2012-01-01', '2013-12-31']
+    """
+    a, b = _resolve_period(start, end, None, "previous_period")
+    years = 1
+    while True:
+        pa, pb = a - pd.DateOffset(years=years), b - pd.DateOffset(years=years)
+        if b.is_month_end:
+            pb = pb + pd.offsets.MonthEnd(0)
+        if pb < a:
+            return pd.Timestamp(pa), pd.Timestamp(pb)
+        years += 1
 
 
 # --------------------------------------------------------------------------- percentile

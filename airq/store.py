@@ -824,7 +824,8 @@ def _empty_table(table: _Table) -> pd.DataFrame:
 def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
     store = Path(store_dir)
     if not store.is_dir():
-        raise FileNotFoundError(f"{what}: store folder {store} does not exist (create it with airq.store.ingest)")
+        raise FileNotFoundError(f"the store folder {store} does not exist: create it with airq ingest --format FORMAT "
+                                f"FILE... --store {store} (airq ingest --help lists the formats)")
     if (store / _JOURNAL).exists():
         owner = _lock_owner(store)
         if owner is not None:

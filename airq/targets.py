@@ -106,6 +106,7 @@ __all__ = [
     "o3_p90_allowance",
     "whatif",
     "assess_targets",
+    "plain_targets",
     "meets_target",
 ]
 
@@ -1110,11 +1111,11 @@ class WhatIfResult:
         Remaining days assumed dust-deducted (out of every denominator) [days].
     valid_days : int
         Year-end valid days, d + remaining − dust [days].
-    good_days, nongood_days, heavy_days : int
-        Year-end counts [days].
-    good_day_ratio, heavy_day_ratio : Fraction
+    good_days, nongood_days, heavy_days : int or None
+        Year-end counts [days] (None when not answered: see ``unanswered``).
+    good_day_ratio, heavy_day_ratio : Fraction or None
         Year-end ratios, exact [%].
-    good_day_ratio_published, heavy_day_ratio_published : Decimal
+    good_day_ratio_published, heavy_day_ratio_published : Decimal or None
         Rounded per GB/T 8170 at the reporting decimals (1 when the comparison is strict) [%].
     pm25_days : int
         Year-end days in the PM2.5 mean [days].
@@ -1127,27 +1128,32 @@ class WhatIfResult:
     targets : mapping
         Targets judged (exact values).
     met : mapping str -> bool
-        For each given target, whether the year-end value meets it (published-value comparison
-        per ``reporting_decimals``; None there = unrounded comparison).
+        For each given target that can be judged, whether the year-end value meets it
+        (published-value comparison per ``reporting_decimals``; None there = unrounded).
+    unanswered : mapping str -> str
+        Year-end indicator -> the assumption it needs (``good_day_ratio`` ->
+        ``extra_nongood_days``, ``heavy_day_ratio`` -> ``extra_heavy_days``, ``pm25_mean`` ->
+        ``remaining_pm25_mean``); empty when everything was answered.
     """
 
     year: int
     remaining_valid_days: int
     dust_days: int
     valid_days: int
-    good_days: int
-    nongood_days: int
-    heavy_days: int
-    good_day_ratio: Fraction
-    good_day_ratio_published: Decimal
-    heavy_day_ratio: Fraction
-    heavy_day_ratio_published: Decimal
+    good_days: int | None
+    nongood_days: int | None
+    heavy_days: int | None
+    good_day_ratio: Fraction | None
+    good_day_ratio_published: Decimal | None
+    heavy_day_ratio: Fraction | None
+    heavy_day_ratio_published: Decimal | None
     pm25_days: int
     pm25_mean: Fraction | None
     pm25_mean_published: Decimal | None
     reporting_decimals: Mapping[str, int | None] = field(default_factory=dict)
     targets: Mapping[str, Fraction] = field(default_factory=dict)
     met: Mapping[str, bool] = field(default_factory=dict)
+    unanswered: Mapping[str, str] = field(default_factory=dict)
 
 
 def _check_position(valid_days, good_days, heavy_days) -> tuple[int, int, int]:
@@ -1189,8 +1195,8 @@ def whatif(
     heavy_days: int,
     pm25_mean: Any,
     remaining_pm25_mean: Any = None,
-    extra_nongood_days: int = 0,
-    extra_heavy_days: int = 0,
+    extra_nongood_days: int | None = None,
+    extra_heavy_days: int | None = None,
     dust_days: int = 0,
     remaining_valid_days: int | None = None,
     as_of: Any = None,
@@ -1211,6 +1217,11 @@ def whatif(
       ``extra_heavy_days <= extra_nongood_days <= R'``;
     * the R' days have a valid PM2.5 value each and average ``remaining_pm25_mean``.
 
+    What is not assumed is not answered, never guessed: without ``extra_nongood_days`` the
+    year-end good days and good-day ratio are None, without ``extra_heavy_days`` the heavy days
+    and ratio, without ``remaining_pm25_mean`` the PM2.5 mean (when R' > 0); ``unanswered``
+    names the assumption each needs, and a target that cannot be judged is left out of ``met``.
+
     Year-end: valid = d + R', good = good_days + R' − extra_nongood, heavy = heavy_days +
     extra_heavy, PM2.5 mean = (m·d_pm + x·R')/(d_pm + R'), all exact.
 
@@ -1226,9 +1237,9 @@ def whatif(
     pm25_mean : number
         m, **unrounded** mean of the daily PM2.5 values so far [µg/m³] (None allowed when
         ``pm25_valid_days`` is 0).
-    remaining_pm25_mean : number
-        x, assumed mean of the remaining days [µg/m³]; required when R' > 0.
-    extra_nongood_days, extra_heavy_days : int, default 0
+    remaining_pm25_mean : number, optional
+        x, assumed mean of the remaining days [µg/m³].
+    extra_nongood_days, extra_heavy_days : int, optional
         See above [days].
     dust_days : int, default 0
         Remaining days assumed dust-deducted [days].
@@ -1275,31 +1286,37 @@ def whatif(
     dust = _count(dust_days, "dust_days")
     _not_more(dust, "dust_days", rem, "remaining_valid_days")
     r_eff = rem - dust
-    extra_ng = _count(extra_nongood_days, "extra_nongood_days")
-    extra_h = _count(extra_heavy_days, "extra_heavy_days")
+    unanswered = {}
+    if extra_nongood_days is None and r_eff > 0:
+        unanswered["good_day_ratio"] = "extra_nongood_days"
+    if extra_heavy_days is None and r_eff > 0:
+        unanswered["heavy_day_ratio"] = "extra_heavy_days"
+    if remaining_pm25_mean is None and r_eff > 0:
+        unanswered["pm25_mean"] = "remaining_pm25_mean"
+    extra_ng = _count(0 if extra_nongood_days is None else extra_nongood_days, "extra_nongood_days")
+    extra_h = _count(0 if extra_heavy_days is None else extra_heavy_days, "extra_heavy_days")
     _not_more(extra_ng, "extra_nongood_days", r_eff, "the remaining non-dust days")
-    _not_more(extra_h, "extra_heavy_days", extra_ng, "extra_nongood_days")
+    _not_more(extra_h, "extra_heavy_days", r_eff, "the remaining non-dust days")
+    if extra_nongood_days is not None:
+        _not_more(extra_h, "extra_heavy_days", extra_ng, "extra_nongood_days")
     if d_pm == 0 and (pm25_mean is None or (isinstance(pm25_mean, float) and math.isnan(pm25_mean))):
         m = Fraction(0)
     else:
         m = _nonneg(pm25_mean, "pm25_mean")
-    if r_eff > 0:
-        if remaining_pm25_mean is None:
-            raise ValueError("remaining_pm25_mean: required when remaining days are assumed (got None)")
-        x = _nonneg(remaining_pm25_mean, "remaining_pm25_mean")
-    else:
-        x = Fraction(0)
+    x = Fraction(0) if r_eff == 0 or remaining_pm25_mean is None else _nonneg(remaining_pm25_mean, "remaining_pm25_mean")
     decs = _decimals_map(reporting_decimals, _WHATIF_TARGETS)
 
     n = d + r_eff
     if n == 0:
         raise ValueError("no valid day in the year: valid_days + remaining_valid_days - dust_days = 0")
-    good = g + r_eff - extra_ng
-    heavy = h + extra_h
-    good_ratio = Fraction(100 * good, n)
-    heavy_ratio = Fraction(100 * heavy, n)
+    good = None if "good_day_ratio" in unanswered else g + r_eff - extra_ng
+    heavy = None if "heavy_day_ratio" in unanswered else h + extra_h
+    good_ratio = None if good is None else Fraction(100 * good, n)
+    heavy_ratio = None if heavy is None else Fraction(100 * heavy, n)
+    if good is not None and heavy is not None and heavy > n - good:
+        raise ValueError(f"extra_heavy_days ({extra_h}) exceed the non-good days of the year; heavy days are non-good days")
     n_pm = d_pm + r_eff
-    pm = None if n_pm == 0 else (m * d_pm + x * r_eff) / n_pm
+    pm = None if n_pm == 0 or "pm25_mean" in unanswered else (m * d_pm + x * r_eff) / n_pm
 
     def show(key: str) -> int:
         return decs[key] if decs.get(key) is not None else DISPLAY_DECIMALS[key]
@@ -1311,6 +1328,10 @@ def whatif(
             continue
         if key not in _WHATIF_TARGETS:
             raise ValueError(f"targets: unknown or unsupported key {key!r} for whatif; allowed: {', '.join(_WHATIF_TARGETS)}")
+        if unanswered.get("good_day_ratio" if key == "good_days" else key):
+            check = {"good_day_ratio": _ratio, "heavy_day_ratio": _ratio, "pm25_mean": _nonneg}.get(key)
+            exact_targets[key] = check(value, f"targets[{key!r}]") if check else Fraction(_count(value, f"targets[{key!r}]"))
+            continue  # not judged: its assumption was not given (see ``unanswered``)
         if key == "good_day_ratio":
             t = exact_targets[key] = _ratio(value, f"targets[{key!r}]")
             met[key] = _meets_min(good_ratio, t, decs[key])
@@ -1331,12 +1352,13 @@ def whatif(
         dust_days=dust,
         valid_days=n,
         good_days=good,
-        nongood_days=n - good,
+        nongood_days=None if good is None else n - good,
         heavy_days=heavy,
         good_day_ratio=good_ratio,
         good_day_ratio_published=_published(good_ratio, show("good_day_ratio")),
         heavy_day_ratio=heavy_ratio,
         heavy_day_ratio_published=_published(heavy_ratio, show("heavy_day_ratio")),
+        unanswered=MappingProxyType(unanswered),
         pm25_days=n_pm,
         pm25_mean=pm,
         pm25_mean_published=_published(pm, show("pm25_mean")),
@@ -1425,8 +1447,10 @@ def assess_targets(
         (Decimal); ``met_so_far`` whether the YTD (published) value meets the target (None
         with no data yet; for ``good_days``: already reached); ``remaining`` — non-good days
         still affordable (good_day_ratio, good_days), heavy days (heavy_day_ratio), O3
-        exceedance days (o3_p90), or the published PM2.5 ceiling for the remaining days
-        (pm25_mean, Decimal; None when no day remains); ``remaining_unit``; ``status`` (see
+        exceedance days (o3_p90), or the *safe* PM2.5 ceiling for the remaining days (pm25_mean,
+        Decimal, the exact ceiling rounded down — never up, so averaging it still meets the
+        target; None when no day remains; the exact value is ``detail.ceiling``);
+        ``remaining_unit``; ``status`` (see
         :data:`STATUSES`); ``detail`` the allowance object of this module.
 
     Raises
@@ -1517,7 +1541,7 @@ def assess_targets(
             )
             cur = a.mean_so_far if d_pm else None
             met = None if cur is None else _meets_max(cur, t, decs[key])
-            rows[key] = (t, "µg/m³", cur, show(key), met, a.published_ceiling, "µg/m³ (mean of remaining days)", a.status, a)
+            rows[key] = (t, "µg/m³", cur, show(key), met, a.safe_ceiling, "µg/m³ (mean of remaining days)", a.status, a)
         elif key == "o3_p90":
             t = _nonneg(value, f"targets[{key!r}]")
             vals = _get(current, "o3_8h")
@@ -1552,6 +1576,30 @@ def assess_targets(
         # None stays None (not NaN) in the object columns; "current" is a float column.
         columns[col] = pd.Series(values, index=index, dtype=float if col == "current" else object)
     return pd.DataFrame(columns, index=index)
+
+
+def plain_targets(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`assess_targets` output as plain numbers (float/int/bool/None), for printing and converting.
+
+    Columns ``target``, ``unit``, ``current`` (unrounded), ``current_published``,
+    ``met_so_far``, ``remaining`` (days, or the safe PM2.5 ceiling [µg/m³]), ``remaining_unit``,
+    ``status``, and ``ceiling_exact`` [µg/m³] / ``ceiling_inclusive`` (PM2.5 rows; None
+    elsewhere). The exact values stay in the ``detail`` column of the input.
+    """
+    def num(v):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return None
+        return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else float(v)
+
+    rows = {}
+    for key, r in table.iterrows():
+        c = r["detail"] if key == "pm25_mean" else None
+        rows[key] = {"target": num(r["target"]), "unit": r["unit"], "current": num(r["current"]),
+                     "current_published": num(r["current_published"]), "met_so_far": r["met_so_far"],
+                     "remaining": num(r["remaining"]), "remaining_unit": r["remaining_unit"], "status": r["status"],
+                     "ceiling_exact": None if c is None or c.ceiling is None else float(c.ceiling),
+                     "ceiling_inclusive": None if c is None else bool(c.ceiling_inclusive)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("key")
 
 
 # --------------------------------------------------------------------------- many outcomes at once

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["label", "atomic_write_text", "atomic_write_bytes", "widen_float", "beijing_naive"]
+__all__ = ["label", "atomic_write_text", "atomic_write_bytes", "widen_float", "beijing_naive", "as_day"]
 
 
 def label(value) -> str:
@@ -69,3 +71,42 @@ def beijing_naive(stamps) -> pd.Series:
     if getattr(s.dt, "tz", None) is not None:
         s = s.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
     return s
+
+
+_FULL_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def as_day(value, what: str = "as_of") -> pd.Timestamp:
+    """A calendar day (midnight) from a date, Timestamp or ``YYYY-MM-DD`` text — never a guess.
+
+    ``pd.Timestamp("2023-03")`` is 2023-03-01: an "as of March" read that way silently drops the
+    rest of the month. Text must therefore be a full date; ``2023-03`` or ``2023`` is refused
+    with a sentence naming the last day of that month or year.
+
+    Raises
+    ------
+    ValueError
+        Text that is not a full ``YYYY-MM-DD`` date, an impossible date, or a value that is not
+        a date at all.
+    """
+    if isinstance(value, str):
+        m = _FULL_DATE.match(value)
+        if not m:
+            hint = ""
+            part = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$", value)
+            if part and part.group(2) and 1 <= int(part.group(2)) <= 12:
+                last = pd.Timestamp(int(part.group(1)), int(part.group(2)), 1) + pd.offsets.MonthEnd(0)
+                hint = f"; for the end of that month write {last:%Y-%m-%d}"
+            elif part and not part.group(2):
+                hint = f"; for the end of that year write {part.group(1)}-12-31"
+            raise ValueError(f"{what} {value!r} is not a full date (YYYY-MM-DD){hint}")
+        try:
+            return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise ValueError(f"{what} {value!r} is not a date of the calendar") from None
+    if isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):
+        ts = pd.Timestamp(value)
+        if pd.isna(ts):
+            raise ValueError(f"{what} is missing (NaT)")
+        return ts.normalize()
+    raise ValueError(f"{what} must be a date (YYYY-MM-DD), not {value!r}")

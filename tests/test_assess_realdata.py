@@ -68,7 +68,7 @@ def guigang_reference(shared_real):
 
 
 def test_guigang_q1_statistics(guigang_store, guigang_reference):
-    got = json.loads(airq("assess", "--config", "config/guigang_2023.toml", "--store", str(guigang_store), "--period", "2023-Q1", "--json"))
+    got = json.loads(airq("assess", "--config", "config/guigang_2023.toml", "--store", str(guigang_store), "--period", "2023-Q1", "--json"))["groups"]
     assert set(GUIGANG_GROUPS) <= set(got)
     for group, ref in guigang_reference.items():
         g = got[group]
@@ -92,12 +92,15 @@ def test_guigang_remaining_allowances_31_march(guigang_store, guigang_reference)
         n = ref["valid_days"] + 275
         # G = smallest good-day count whose ratio, published to 0.1 %, reaches 93.8 %
         g_min = next(g for g in range(n + 1) if _round1(Fraction(100 * g, n)) >= Fraction("93.8"))
-        assert out["remaining_nongood_days"] == n - g_min - (ref["valid_days"] - ref["good_days"])
-        assert out["remaining_heavy_days"] == 0 - ref["heavy_days"]  # target 0.0 %: cap floor(0 * N) = 0
+        t = out["targets"]
+        assert t["good_day_ratio"]["remaining"] == n - g_min - (ref["valid_days"] - ref["good_days"])
+        assert t["heavy_day_ratio"]["remaining"] == 0 - ref["heavy_days"]  # target 0.0 %: cap floor(0 * N) = 0
         # PM2.5: one-decimal reporting -> T_eff = 30.9 + 0.05 (standards.md §4)
         d = ref["pm25_days"]
         ceiling = (Fraction("30.95") * (d + 275) - Fraction(repr(float(ref["pm25_mean"]))) * d) / 275
-        assert out["pm25_ceiling_exact"] == pytest.approx(float(ceiling), abs=1e-9)
+        assert t["pm25_mean"]["ceiling_exact"] == pytest.approx(float(ceiling), abs=1e-9)
+        # the value a dashboard reads is never above the exact ceiling (issue 9 item 5)
+        assert t["pm25_mean"]["remaining"] == t["pm25_mean"]["ceiling_safe"] <= float(ceiling)
 
 
 def _round1(x: Fraction) -> Fraction:
@@ -162,7 +165,7 @@ OFFICIAL_PM25 = {2014: 85.9, 2015: 80.6, 2016: 73.0}
 @pytest.mark.parametrize("year", [2014, 2015, 2016])
 def test_beijing_city_year(beijing_store, year):
     got = json.loads(airq("assess", "--config", "config/beijing.toml", "--store", str(beijing_store), "--period", str(year),
-                          "--group", "北京市", "--json"))["北京市"]
+                          "--group", "北京市", "--json"))["groups"]["北京市"]
     ref = _beijing_reference(beijing_store, year)
     assert got["valid_days"] == ref["valid_days"]
     assert got["good_days"] == ref["good_days"]

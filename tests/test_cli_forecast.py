@@ -127,7 +127,7 @@ def test_by_station_forecast_and_assess(store, capsys):
                        "--n-sims", "50", "--json")
     assert code == 0 and set(json.loads(out)) == {"A1", "B1"}
     code, out, _ = run(capsys, "assess", "--by", "station", "--store", store / "store", "--period", "2016", "--json")
-    assert code == 0 and {"A1", "B1"} <= set(json.loads(out))
+    assert code == 0 and {"A1", "B1"} <= set(json.loads(out)["groups"])
 
 
 def test_backtest_json(store, capsys):

@@ -73,7 +73,7 @@ def test_report_end_to_end_matches_assess_and_forecast(demo, capsys):
     assert (folder / "monthly_report.html").read_text(encoding="utf-8").count("<img") >= 2  # calendar and bars
     # the same numbers as the commands
     _, month_json, _ = run(capsys, "assess", "--config", CONFIG, "--store", demo / "store", "--period", "2026-02", "--json")
-    assert summary["groups"]["港北区"]["month"] == json.loads(month_json)["港北区"]
+    assert summary["groups"]["港北区"]["month"] == json.loads(month_json)["groups"]["港北区"]
     _, fc_json, _ = run(capsys, "forecast", "--config", CONFIG, "--store", demo / "store", "--as-of", "2026-02-28",
                         "--n-sims", "100", "--json")
     assert summary["groups"]["全市"]["forecast"] == json.loads(fc_json)["全市"]

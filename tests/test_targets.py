@@ -618,6 +618,26 @@ def test_whatif_leap_year_remaining_days():
     assert w56.pm25_mean == F(20914, 366) and not w56.met["pm25_mean"]
 
 
+def test_whatif_answers_only_what_was_assumed():
+    """Issue 9 item 12: a missing assumption leaves its indicator unanswered, never assumed good/none."""
+    base = dict(year=2023, valid_days=200, good_days=190, heavy_days=1, pm25_mean=31.0, as_of="2023-07-19",
+                targets={"good_day_ratio": 93.8, "heavy_day_ratio": 1.0, "pm25_mean": 30.9})
+    w = whatif(extra_nongood_days=10, **base)
+    assert w.good_days == 190 + 155 and w.good_day_ratio == F(100 * 345, 365) and w.met["good_day_ratio"]
+    assert w.heavy_days is None and w.heavy_day_ratio is None and w.pm25_mean is None
+    assert dict(w.unanswered) == {"heavy_day_ratio": "extra_heavy_days", "pm25_mean": "remaining_pm25_mean"}
+    assert set(w.met) == {"good_day_ratio"}
+    w = whatif(remaining_pm25_mean=28, **base)
+    assert w.good_day_ratio is None and w.pm25_mean == (F(31) * 200 + 28 * 165) / 365 and set(w.met) == {"pm25_mean"}
+    w = whatif(extra_heavy_days=2, **base)
+    assert w.heavy_days == 3 and w.good_days is None and set(w.met) == {"heavy_day_ratio"}
+    with pytest.raises(ValueError, match="extra_heavy_days"):
+        whatif(extra_heavy_days=166, **base)
+    # nothing remains: everything is answered from the data
+    done = whatif(year=2023, valid_days=365, good_days=350, heavy_days=0, pm25_mean=30, remaining_valid_days=0)
+    assert done.good_day_ratio == F(35000, 365) and not done.unanswered
+
+
 def test_whatif_consistent_with_allowances():
     # remaining allowance k: k more non-good days meet the target, k + 1 do not
     for target in (93.8, 95.4, 95, 87.5, 94.8):
@@ -651,7 +671,7 @@ def test_whatif_year_lost_and_safe():
     # lost: 19 non-good days out of N = 365 at 95 % (18 allowed): even all-good rest fails
     # -> (365 - 19)/365 = 94.79 % -> 94.8 < 95
     w = whatif(year=2023, valid_days=200, good_days=181, heavy_days=0, pm25_mean=30, remaining_pm25_mean=30,
-               remaining_valid_days=165, targets={"good_day_ratio": 95})
+               remaining_valid_days=165, extra_nongood_days=0, targets={"good_day_ratio": 95})
     assert w.good_day_ratio_published == Decimal("94.8") and not w.met["good_day_ratio"]
     # safe: 347 good already; all 5 remaining non-good -> 347/365 = 95.07 % -> 95.1
     w = whatif(year=2023, valid_days=360, good_days=347, heavy_days=0, pm25_mean=30, remaining_pm25_mean=30,
@@ -671,7 +691,6 @@ def test_whatif_year_lost_and_safe():
         ({"as_of": "2023-07-18"}, "valid_days.*as_of"),
         ({"as_of": "2024-07-19"}, "as_of.*2023"),
         ({"as_of": None}, "remaining_valid_days"),
-        ({"remaining_pm25_mean": None}, "remaining_pm25_mean"),
         ({"targets": {"o3_p90": 160}}, "o3_p90"),
         ({"targets": {"good_day_ratio": 120}}, "good_day_ratio.*120"),
         ({"reporting_decimals": {"pm25": 1}}, "reporting_decimals.*pm25"),
@@ -697,7 +716,8 @@ def test_assess_weixian_july():
     assert list(df.columns) == list(ASSESS_COLUMNS)
     assert list(df.index) == ["pm25_mean", "heavy_day_ratio"]  # display order
     pm = df.loc["pm25_mean"]
-    assert pm["remaining"] == Decimal("56") and pm["status"] == "at_risk"
+    # the bulletin printed 56 (55.67 rounded up), which misses a strict 57; "remaining" is the safe 55
+    assert pm["remaining"] == Decimal("55") and pm["detail"].published_ceiling == Decimal("56") and pm["status"] == "at_risk"
     assert pm["met_so_far"] is False and pm["current_published"] == Decimal("58.0")
     assert pm["detail"].ceiling == F(8740, 157)
     hv = df.loc["heavy_day_ratio"]
@@ -724,9 +744,10 @@ def test_assess_guigang_full_table():
     assert g["target"] == Decimal("93.8")
     assert g["current_published"] == Decimal("94.4") and g["met_so_far"] is True  # 170/180 = 94.44
     # PM2.5: N = 179 + 184 = 363; (30.95·363 - 29.6·179)/184 = (11234.85 - 5298.4)/184 = 5936.45/184
-    # = 32.263 -> 32.3
+    # = 32.263: "remaining" is the safe ceiling 32.2, never the rounded-up 32.3 (issue 9 item 5)
     p = df.loc["pm25_mean"]
-    assert p["detail"].ceiling == F(593645, 18400) and p["remaining"] == Decimal("32.3")
+    assert p["detail"].ceiling == F(593645, 18400) and p["remaining"] == Decimal("32.2")
+    assert p["detail"].published_ceiling == Decimal("32.3") and p["remaining"] <= p["detail"].ceiling
     assert p["met_so_far"] is True
     h = df.loc["heavy_day_ratio"]
     assert h["remaining"] == 0 and h["status"] == "at_risk" and h["met_so_far"] is True
