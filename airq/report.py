@@ -198,8 +198,8 @@ def assessment_text(res, plan, *, title: str | None = None) -> str:
              format_table(rows)]
     prev = "" if res.previous_start is None else f"{res.previous_start:%Y-%m-%d} .. {res.previous_end:%Y-%m-%d}"
     lines.append(f"pm25_mean [µg/m³]; ratios [%] over valid days; pm25_mean_prev = the same period a year earlier ({prev}), "
-                 "* = not sufficient; rank = composite index among the plan's counties "
-                 f"({', '.join(res.ranked_among) or '—'}; 1 = cleanest)")
+                 "* = not sufficient; " + (f"rank = composite index among the plan's counties ({', '.join(res.ranked_among)}; "
+                                           "1 = cleanest)" if res.ranked_among else "rank: no county group of the plan has data"))
     for n in res.notes:
         lines.append(f"note: {n}")
     opts = res.options
