@@ -201,7 +201,7 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
         history = group_history(plan, store_dir, end, years=1)
         summary = {"plan": plan.name, "month": f"{month}", "generated_by": _versions(),
                    "data_vintage": _vintage(store_dir, history), "seed": seed, "n_sims": n_sims, "lang": lang,
-                   "banner": banner, "groups": {}}
+                   "banner": banner, "notes": {"month": list(res_m.notes), "ytd": list(res_y.notes)}, "groups": {}}
         base = {"config": str(config), "store": str(store_dir), "n_sims": n_sims, "seed": seed, "lang": lang}
         jobs = [("monthly_report", nb_dir / "monthly_report.ipynb", {**base, "month": f"{month}"}, None)]
         jobs += [(f"county_{g}", nb_dir / "county_trajectory.ipynb", {**base, "group": g, "as_of": f"{end:%Y-%m-%d}"}, g)

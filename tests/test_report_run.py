@@ -62,6 +62,7 @@ def test_report_end_to_end_matches_assess_and_forecast(demo, capsys):
     assert summary["data_vintage"]["last_data_day"] == "2026-02-28"
     assert summary["data_vintage"]["last_data_hour_start"] == "2026-02-28 23:00"  # label 24:00, Beijing time
     assert set(summary["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
+    assert any("synthetic" in n for n in summary["notes"]["month"])  # the notes travel with the numbers
     for g, v in summary["groups"].items():
         assert v["status"] == "ok", v["error"]
         for f in v["files"].values():
