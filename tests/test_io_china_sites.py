@@ -94,13 +94,22 @@ def test_hour_label_start_and_hour_24(tmp_path):
     assert sorted(df.time.unique()) == [pd.Timestamp("2023-12-01 00:00"), pd.Timestamp("2023-12-02 00:00")]
 
 
-def test_duplicate_rows_kept(tmp_path):
-    f = day_file(tmp_path, "20231201", hours=[1], types=("PM2.5", "CO"), extra=["20231201,1,PM2.5,99,98,97"])
-    df = read_china_sites(f)
-    assert len(df) == 6
-    a = df[df.station == "1001A"]
-    assert list(a.pm25) == [31.0, 99.0] and a.co.iloc[0] == 0.6 and np.isnan(a.co.iloc[1])
-    assert (a.time == pd.Timestamp("2023-12-01 00:00")).all()
+def test_repeated_line_conflict_flags_only_its_values(tmp_path):
+    # issue 10 item 4: a line repeating (date, hour, type) with other values used to open a second
+    # row per station whose other pollutants were NaN, so the quality check blanked them all
+    f = day_file(tmp_path, "20231201", hours=[1], types=("PM2.5", "CO"), extra=["20231201,1,PM2.5,99,21,97"])
+    with pytest.raises(ReadError) as e:
+        read_china_sites(f)
+    assert (e.value.row, e.value.column, e.value.value) == (4, "1001A", "99") and "line 2" in str(e.value)
+    df = read_china_sites(f, errors="flag")
+    assert len(df) == 3  # one row per station-hour
+    a = df.set_index("station")
+    assert np.isnan(a.loc["1001A", "pm25"]) and a.loc["1002A", "pm25"] == 21.0 and np.isnan(a.loc["2506A", "pm25"])
+    assert list(a.co) == [0.6, 0.6, 0.6]  # the other type is untouched
+    fl = df.attrs["flags"]
+    assert set(fl.reason) == {"duplicate_conflict"}
+    assert sorted(zip(fl.station, fl.row, fl.value)) == [("1001A", 2, "31"), ("1001A", 4, "99"), ("2506A", 2, "41"), ("2506A", 4, "97")]
+    assert df.attrs["china_sites"]["duplicate_lines_conflicting"] == 1 and df.attrs["china_sites"]["duplicate_conflict_values"] == 2
 
 
 def test_bad_value_raises_and_flags(tmp_path):

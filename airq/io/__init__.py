@@ -45,7 +45,26 @@ raise: a row that cannot be placed cannot be flagged. No row is ever dropped; du
 station-hours are kept (flagging them is :mod:`airq.quality`'s job) — except in ``aqistudy``,
 whose two folders repeat the same city-days: agreeing repeats are collapsed to one row and
 counted, disagreeing ones raise or are flagged ``duplicate_conflict`` (see
-:mod:`airq.io.aqistudy`). Raw files are only read.
+:mod:`airq.io.aqistudy`), and in ``china_sites``, where a line repeating the date, hour and
+type of an earlier line is dropped when identical and otherwise has only its disagreeing
+station values raised or flagged ``duplicate_conflict`` (see :mod:`airq.io.china_sites`).
+Raw files are only read.
+
+Every reader, every format (:mod:`airq.io._checks`):
+
+* **Dates.** A time or date outside ``2000-01-01 .. 31 December of next year`` (hourly data:
+  the hour start after the hour-label conversion) raises :class:`ReadError` naming file,
+  line, column and value, whatever ``errors`` says (it is a key field).
+* **Cut-off last line.** A last line without a final newline may be cut short (``53`` cut to
+  ``5`` still parses). Its last field, and any missing fields, are flagged
+  ``truncated_last_line`` and set missing (``errors="flag"``) or raise (``errors="raise"``);
+  a cut that may fall in a key field always raises. A file cut inside a multi-byte character
+  is decoded up to it.
+* **Header only / empty.** A header with no rows reads as zero rows, listed in
+  ``df.attrs["header_only_files"]``; an empty file (0 bytes) raises ``empty file (0 bytes,
+  no header)``.
+* ``df.attrs["read_notes"]``: one sentence per such event (header-only file, cut-off last line,
+  repeated lines), what ``airq ingest`` prints.
 
 .. warning::
    pandas cannot handle a DataFrame inside ``attrs`` everywhere: ``pd.concat`` of two frames

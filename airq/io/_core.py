@@ -1,4 +1,7 @@
-"""Shared machinery of the readers: sources, strict CSV parsing with line numbers, value parsing.
+"""Shared machinery of the readers: strict CSV parsing with line numbers, value parsing.
+
+Sources and the ``errors`` argument: :mod:`airq.io._sources` (re-exported here); checks every
+reader applies (plausible dates, a cut-off last line, header-only files): :mod:`airq.io._checks`.
 
 Nothing here knows a data format; the format modules (:mod:`airq.io.cnemc`, ...) do.
 
@@ -10,19 +13,20 @@ with a vectorised, quote-aware scan (RFC 4180: a newline or comma inside double 
 to the field). The scan gives the 1-based line number where every record starts and its number
 of fields, so every later error can name the line. Blank lines carry no data and are skipped.
 A record whose number of fields differs from the header is an error (the C parser of pandas
-would pad or cut it silently). The fields themselves are then parsed by ``pyarrow.csv`` as
-text, and value columns are converted with :func:`numbers`.
+would pad or cut it silently) — except that a last line without a final newline and too few
+fields is padded with empty fields and marked as possibly cut (``Table.cut``,
+:func:`airq.io._checks.end_cut`): the reader then flags its values or raises. The fields
+themselves are then parsed by ``pyarrow.csv`` as text, and value columns are converted with
+:func:`numbers`.
 """
 
 from __future__ import annotations
 
 import csv
-import glob
 import gzip
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -30,6 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from . import _checks
+from ._sources import ERRORS, check_errors, expand_sources, progress_iter  # re-exported: the readers use _core.*
 from .encoding import AUTO, to_utf8
 from .errors import ReadError
 
@@ -42,6 +48,9 @@ __all__ = [
     "FLAG_COLUMNS",
     "MISSING_MARKERS",
     "ERRORS",
+    "check_errors",
+    "expand_sources",
+    "progress_iter",
 ]
 
 #: Pollutant columns of the canonical hourly table [µg/m³; co mg/m³].
@@ -59,83 +68,11 @@ FLAG_COLUMNS = ("station", "time", "column", "value", "reason", "source", "row",
 #: Text that means "missing" in a value field (after stripping surrounding white space).
 #: Anything else that is not a plain decimal number is an error.
 MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "-", "--", "—", "——")
-#: Accepted values of the ``errors`` argument.
-ERRORS = ("raise", "flag")
 
 # A plain decimal number: optional sign, digits with optional decimal point, optional exponent.
 # ASCII digits only (RE2 \d): full-width digits, thousands separators, "inf", "1_000" are errors.
 _NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _MISSING = pa.array(MISSING_MARKERS, type=pa.string())
-
-
-# --------------------------------------------------------------------------------------------
-# arguments and sources
-# --------------------------------------------------------------------------------------------
-
-
-def check_errors(errors: str) -> None:
-    if errors not in ERRORS:
-        raise ValueError(f"errors must be 'raise' or 'flag', not {errors!r}")
-
-
-def expand_sources(sources, patterns: Sequence[str]) -> list[Path]:
-    """Resolve ``sources`` to a sorted, de-duplicated list of files.
-
-    ``sources`` is a path to a file, a folder (every file matching one of ``patterns`` inside,
-    recursively, hidden files left out), a glob pattern (``**`` allowed), or a list of those.
-    Files are returned in the order of the items; the files of one folder or pattern are
-    sorted by path. A file named twice is read once.
-    """
-    if isinstance(sources, (str, os.PathLike)):
-        items = [sources]
-    else:
-        try:
-            items = list(sources)
-        except TypeError:
-            raise TypeError(
-                f"sources must be a path, a folder, a glob pattern or a list of those, not {type(sources).__name__}"
-            ) from None
-    if not items:
-        raise ReadError(None, reason="no sources given (empty list)")
-    out: list[Path] = []
-    seen: set[Path] = set()
-    for item in items:
-        if not isinstance(item, (str, os.PathLike)):
-            raise TypeError(f"a source must be a path or a glob pattern, not {type(item).__name__}: {item!r}")
-        p = Path(item)
-        if p.is_file():
-            found = [p]
-        elif p.is_dir():
-            found = sorted(
-                {
-                    f
-                    for pat in patterns
-                    for f in p.rglob(pat)
-                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                }
-            )
-            if not found:
-                raise ReadError(p, reason=f"folder holds no file matching {' or '.join(patterns)}")
-        elif glob.has_magic(os.fspath(item)):
-            found = sorted(Path(f) for f in glob.glob(os.fspath(item), recursive=True) if os.path.isfile(f))
-            if not found:
-                raise ReadError(item, reason="no file matches this pattern")
-        else:
-            raise ReadError(item, reason="no such file or folder")
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                out.append(f)
-    return out
-
-
-def progress_iter(files: Sequence[Path], progress: bool, desc: str) -> Iterable[Path]:
-    if not progress:
-        return files
-    from tqdm.auto import tqdm
-
-    return tqdm(files, desc=desc, unit="file")
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,6 +90,8 @@ class Table:
     unit: str = "line"
     names: list = field(default_factory=list)  # all column names, file order
     encoding: str | None = None  # codec the text was decoded with (None: Parquet)
+    cut: _checks.Cut | None = None  # a last line without a final newline (:mod:`airq.io._checks`)
+    notes: list = field(default_factory=list)  # sentences for df.attrs["read_notes"]
 
     @property
     def n(self) -> int:
@@ -233,10 +172,11 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
     ``use`` names the columns to load (default: all). Extra columns are allowed. ``encoding``:
     ``"auto"`` or a codec name (:mod:`airq.io.encoding`); the one used is ``Table.encoding``.
     """
-    data, used = to_utf8(_read_bytes(path), path, encoding)
+    raw = _read_bytes(path)
+    data, used = to_utf8(raw, path, encoding)
     starts, ends, lines, nfields = _records(data, path)
     if starts.size == 0:
-        raise ReadError(path, reason="empty file (no header)")
+        raise ReadError(path, reason="empty file (0 bytes, no header)" if not raw else "empty file (no header)")
     header_text = data[starts[0] : ends[0]].decode("utf-8")
     names = next(csv.reader([header_text]))
     stripped = [h.strip() for h in names]
@@ -257,6 +197,9 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
             f"malformed header: missing column(s) {', '.join(map(repr, missing))}; found {', '.join(map(repr, stripped))}",
         )
     width = len(names)
+    data, nfields, cut = _checks.end_cut(data, starts, ends, lines, nfields, width)
+    if cut is not None:
+        cut.fields = stripped[cut.first :]
     wrong = np.flatnonzero(nfields[1:] != width)
     if wrong.size:
         i = int(wrong[0]) + 1
@@ -271,10 +214,16 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
     wanted = stripped if use is None else [c for c in stripped if c in set(use)]
     include = [internal[stripped.index(c)] for c in wanted]
     data_lines = lines[1:]
-    table = parse_text_fields(path, data[starts[0]:], internal, include, data_lines.size, skip_rows=1,
-                              threads=len(data) > (1 << 22))
+    if not data_lines.size:  # header only: zero rows (reported by the reader, airq.io._checks)
+        cols = {name: pa.chunked_array([pa.array([], type=pa.string())]) for name in wanted}
+        return Table(path=path, columns=cols, lines=data_lines, names=stripped, encoding=used)
+    try:
+        table = parse_text_fields(path, data[starts[1]:], internal, include, data_lines.size,
+                                  threads=len(data) > (1 << 22))
+    except ReadError as exc:
+        raise stray_quote(exc, data, starts, ends, lines) from None
     cols = {name: table.column(ic) for name, ic in zip(wanted, include)}
-    return Table(path=path, columns=cols, lines=data_lines, names=stripped, encoding=used)
+    return Table(path=path, columns=cols, lines=data_lines, names=stripped, encoding=used, cut=cut)
 
 
 def parse_text_fields(path: Path, data: bytes, internal: list, include: list, expected_rows: int, *,
@@ -309,6 +258,17 @@ def parse_text_fields(path: Path, data: bytes, internal: list, include: list, ex
     if invalid or table.num_rows != expected_rows:
         raise ReadError(path, reason="cannot parse the CSV structure (stray quote characters?)")
     return table
+
+
+def stray_quote(exc: ReadError, data: bytes, starts, ends, lines) -> ReadError:
+    """``exc`` (pyarrow could not split the rows) with the first line holding a double quote, if any."""
+    for k in range(1, len(starts)):
+        text = data[starts[k] : ends[k]]
+        if b'"' in text:
+            return ReadError(exc.path, int(lines[k]), None, text.decode("utf-8", errors="replace")[:200],
+                             "cannot split this line into fields: a double quote inside a field that does not start "
+                             "with one (quote the whole field and double the inner quotes, or remove them)")
+    return exc
 
 
 def read_parquet_table(path: Path, required: Sequence[str]) -> Table:
@@ -350,6 +310,7 @@ class Bad:
     column: str
     index: np.ndarray
     reasons: np.ndarray
+    values: np.ndarray | None = None  # the cells as found, when the table's cells were emptied
 
 
 def numbers(table: Table, raw_column: str, column: str | None = None, bad: list | None = None) -> np.ndarray:
@@ -515,7 +476,7 @@ def resolve_bad(table: Table, bad: list, errors: str, station: np.ndarray, time:
         raise table.error(i, col, table.raw(col)[i], reason)
     parts = []
     for b in bad:
-        raw = table.raw(b.raw_column)[b.index]
+        raw = table.raw(b.raw_column)[b.index] if b.values is None else b.values
         parts.append(
             pd.DataFrame(
                 {
@@ -564,9 +525,10 @@ def combine_flags(flags: list) -> pd.DataFrame:
 
 
 def tag_encoding(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Note on a per-file frame which encoding its file was read with (collected by :func:`assemble`)."""
+    """Note on a per-file frame its file's encoding and notes (collected by :func:`assemble`)."""
     if table.encoding is not None:
         frame.attrs["_encoding"] = (table.source, table.encoding)
+    _checks.tag(frame, table)
     return frame
 
 
@@ -578,6 +540,7 @@ def assemble(frames: list, first: Sequence[str], dtypes: dict, last: Sequence[st
     names]}) and ``attrs["encoding_detected"]`` (``encoding`` is the reader's argument).
     """
     used: dict = {}
+    notes, header_only = _checks.collect_notes(frames)
     for f in frames:
         tag = f.attrs.pop("_encoding", None)
         if tag is not None:
@@ -598,6 +561,7 @@ def assemble(frames: list, first: Sequence[str], dtypes: dict, last: Sequence[st
     if used:
         df.attrs["encodings"] = used
         df.attrs["encoding_detected"] = encoding == AUTO
+    df.attrs["read_notes"], df.attrs["header_only_files"] = notes, header_only
     return df
 
 

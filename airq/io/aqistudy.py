@@ -36,8 +36,9 @@ file name is not unique, the same city file exists in both folders.
 Quirks and what the reader does with them (all counted in ``df.attrs["aqistudy"]``, none silent)
 ---------------------------------------------------------------------------------------------
 Encoding
-    Detected per file: UTF-8 with BOM, then UTF-8, then GBK, then GB18030 (first that decodes
-    the whole file). A file that is none of them raises :class:`~airq.io.ReadError` (line,
+    Detected per file: UTF-8 with BOM (or UTF-16/32 with BOM), then UTF-8, then GBK, then
+    GB18030 (first that decodes the whole file; a file cut inside its last character is
+    decoded up to it, see "Cut-off last line"). A file that is none of them raises :class:`~airq.io.ReadError` (line,
     bytes). Mis-detection (e.g. a damaged UTF-8 file that happens to decode as GBK) cannot pass
     unnoticed: the header and every category are Chinese text checked against fixed lists.
 Line endings
@@ -56,7 +57,15 @@ No-data days (category ``无``)
     (``no_data_rows``), with the number of 无 rows whose raw value in a column was not 0
     (``no_data_nonzero``: such values, e.g. an SO2 of 56, are discarded too).
 Header-only files
-    Zero rows, no error; listed in ``header_only_files``.
+    Zero rows, no error; listed in ``header_only_files`` (and ``df.attrs["header_only_files"]``).
+    An empty file (0 bytes or blank lines only) raises.
+Cut-off last line
+    A last line without a final newline may be cut short (a download that stopped): its last
+    field (and any missing one) is flagged ``truncated_last_line`` and set missing, or with
+    ``errors="raise"`` refused; a cut that may fall in ``date`` is always refused
+    (:mod:`airq.io._checks`). A sentence per file goes to ``df.attrs["read_notes"]``.
+Dates
+    A date outside 2000-01-01 .. 31 December of next year raises, whatever ``errors`` says.
 Files not in date order
     Accepted; the output is sorted by station and date. Listed in ``out_of_order_files``.
 The same city-day twice (across ``capitals/`` and ``cities/``, or within a file)
@@ -95,9 +104,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _core
+from . import _checks, _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
-from .encoding import AUTO, check_encoding, to_utf8
+from .encoding import AUTO, _cut_inside_char, check_encoding, to_utf8
 from .errors import ReadError
 from .tidy import _dates, daily_frame
 
@@ -154,14 +163,20 @@ def _line_endings(data: bytes) -> str:
 
 
 def _decode(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
-    """UTF-8 bytes of the file and the encoding found (utf-8-sig, utf-8, gbk, gb18030) or given."""
-    if encoding != AUTO:
+    """UTF-8 bytes of the file and the encoding found (utf-8-sig, utf-8, gbk, gb18030) or given.
+
+    A UTF-16/32 byte-order mark is honoured as in :mod:`airq.io.encoding`; a file cut inside its
+    last character is decoded up to it (its last line then has no final newline).
+    """
+    if encoding != AUTO or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return to_utf8(data, path, encoding)
     if data.startswith(codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8) :]
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as exc:
+            if _cut_inside_char(exc, body):
+                return body[: exc.start], "utf-8-sig"
             line = body.count(b"\n", 0, exc.start) + 1
             raise ReadError(path, line, None, body[exc.start : exc.end], "not valid UTF-8 text (the file starts with a UTF-8 BOM)") from None
         return body, "utf-8-sig"
@@ -169,12 +184,19 @@ def _decode(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
         data.decode("utf-8")
         return data, "utf-8"
     except UnicodeDecodeError as exc:
+        if _cut_inside_char(exc, data):
+            return data[: exc.start], "utf-8"
         utf8_line = data.count(b"\n", 0, exc.start) + 1
     last = None
     for enc in ("gbk", "gb18030"):
         try:
             return data.decode(enc).encode("utf-8"), enc
         except UnicodeDecodeError as exc:
+            if _cut_inside_char(exc, data):
+                try:
+                    return data[: exc.start].decode(enc).encode("utf-8"), enc
+                except UnicodeDecodeError:
+                    pass
             last = exc
     line = data.count(b"\n", 0, last.start) + 1
     raise ReadError(
@@ -198,7 +220,7 @@ def _open(path: Path, encoding: str = AUTO):
         data = data.replace(b"\r\r\n", b"\n")  # one line end, so that lines count "\n"
     starts, ends, lines, nfields = _core._records(data, path)
     if starts.size == 0:
-        raise ReadError(path, reason="empty file (no header)")
+        raise ReadError(path, reason="empty file (0 bytes, no header)" if not raw else "empty file (no header)")
     header_text = data[starts[0] : ends[0]].decode("utf-8")
     names = [h.strip() for h in next(csv.reader([header_text]))]
     shape = None
@@ -217,6 +239,9 @@ def _open(path: Path, encoding: str = AUTO):
             "'日期,AQI,PM2.5,PM10,SO2,CO,NO2,O3_8h' of aqistudy city files",
         )
     labels = _labels(shape, names[0])
+    data, nfields, cut = _checks.end_cut(data, starts, ends, lines, nfields, 9)
+    if cut is not None:
+        cut.fields = labels[cut.first :]
     wrong = np.flatnonzero(nfields[1:] != 9)
     if wrong.size:
         i = int(wrong[0]) + 1
@@ -228,9 +253,12 @@ def _open(path: Path, encoding: str = AUTO):
     if starts.size == 1:
         columns = {lab: pa.chunked_array([pa.array([], type=pa.string())]) for lab in labels}
     else:
-        table = _core.parse_text_fields(path, data[starts[1]:], internal, internal, starts.size - 1)
+        try:
+            table = _core.parse_text_fields(path, data[starts[1]:], internal, internal, starts.size - 1)
+        except ReadError as exc:
+            raise _core.stray_quote(exc, data, starts, ends, lines) from None
         columns = {lab: table.column(ic) for lab, ic in zip(labels, internal)}
-    tab = _core.Table(path=path, columns=columns, lines=lines[1:], names=labels)
+    tab = _core.Table(path=path, columns=columns, lines=lines[1:], names=labels, cut=cut)
     return tab, encoding, shape, endings
 
 
@@ -240,11 +268,15 @@ def _read_one(path: Path, k: int, errors: str, encoding: str = AUTO):
     labels = tab.names
     lab = dict(zip(AQISTUDY_FIELDS, labels))
     station = np.full(tab.n, _city(path), dtype=object)
-    date = _dates(tab, lab["date"])
     bad: list = []
+    values = {lab[f]: c for f, c in _NUMERIC.items()} | {lab["质量等级"]: "published_category"}
+    cut = _checks.cut_cells(tab, keys=(lab["date"],), values=values, bad=bad, errors=errors)
+    date = _dates(tab, lab["date"])
     vals = _core.numbers_many(tab, {lab[f]: c for f, c in _NUMERIC.items()}, bad)
     cat = pc.utf8_trim_whitespace(tab.columns[lab["质量等级"]]).to_numpy(zero_copy_only=False).astype(object)
     unknown = ~pd.Series(cat, dtype=object).isin(AQISTUDY_CATEGORIES).to_numpy(dtype=bool)
+    if lab["质量等级"] in cut:  # emptied and flagged as possibly cut already
+        unknown[-1], cat[-1] = False, np.nan
     if unknown.any():
         idx = np.flatnonzero(unknown)
         reason = f"unknown category (known: {' '.join(AQISTUDY_CATEGORIES)})"
@@ -267,6 +299,9 @@ def _read_one(path: Path, k: int, errors: str, encoding: str = AUTO):
     frame["_f"] = k
     frame["_p"] = np.arange(tab.n, dtype=np.int64)
     frame["_l"] = tab.lines
+    frame.attrs["_notes"] = list(tab.notes)  # header-only files: in aqistudy_summary already
+    if tab.n == 0:
+        frame.attrs["_header_only"] = _label(path)
     out_of_order = bool(tab.n > 1 and (date[1:] < date[:-1]).any())
     facts = {
         "encoding": encoding,
@@ -424,11 +459,12 @@ def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
         files, the source given first supplies the kept row (identical values anyway, unless
         in conflict).
     errors : {"raise", "flag"}, default "raise"
-        A value that is neither a number nor a missing marker, an unknown category, or a
-        city-day given twice with different values raises :class:`~airq.io.ReadError` (file,
-        line, column, value); with ``"flag"`` the value becomes NaN and is listed in
-        ``df.attrs["flags"]`` (``time`` = the date; reason ``duplicate_conflict`` for
-        disagreeing duplicates, one flag per file line and column).
+        A value that is neither a number nor a missing marker, an unknown category, a value on
+        a last line without a final newline (possibly cut), or a city-day given twice with
+        different values raises :class:`~airq.io.ReadError` (file, line, column, value); with
+        ``"flag"`` the value becomes NaN and is listed in ``df.attrs["flags"]`` (``time`` =
+        the date; reason ``truncated_last_line`` for a possibly cut value,
+        ``duplicate_conflict`` for disagreeing duplicates, one flag per file line and column).
     encoding : str, default "auto"
         ``"auto"``: detected per file as described above; or a codec name used for every file
         (:mod:`airq.io.encoding`). ``df.attrs["encodings"]``: {codec: [files]}.
@@ -454,12 +490,16 @@ def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
         ``duplicates_collapsed`` (city-days), ``duplicate_rows_removed``,
         ``duplicates_by_files`` ({"a = b": city-days}), ``conflicts`` (city-days),
         ``conflict_values``, ``conflict_examples``. :func:`aqistudy_summary` prints it.
+        ``df.attrs["read_notes"]``: sentences about cut-off last lines (header-only files are
+        in :func:`aqistudy_summary`); ``df.attrs["header_only_files"]``.
 
     Raises
     ------
     ReadError
-        Unreadable encoding, unknown header shape, a row with other than 9 fields, a bad date,
-        or (``errors="raise"``) a bad value, unknown category or conflicting duplicate.
+        Empty file, unreadable encoding, unknown header shape, a row with other than 9 fields,
+        a bad date or one outside 2000-01-01 .. 31 December of next year, a cut that may fall
+        in the date, or (``errors="raise"``) a bad or possibly cut value, unknown category or
+        conflicting duplicate.
 
     References
     ----------
@@ -510,6 +550,7 @@ def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
         info["no_data_rows"] += facts["no_data"]
         for c, n in facts["nonzero"].items():
             info["no_data_nonzero"][c] += n
+    notes, header_only = _checks.collect_notes(frames)
     df = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
     if len(df):
         codes, _ = pd.factorize(df["station"], sort=True)
@@ -527,6 +568,7 @@ def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
     df["station"] = df["station"].astype("str")
     df["published_category"] = df["published_category"].astype("str").where(df["published_category"].notna())
     df.attrs["aqistudy"] = info
+    df.attrs["read_notes"], df.attrs["header_only_files"] = notes, header_only
     df.attrs["encodings"] = {k: list(v) for k, v in info["files_by_encoding"].items()}
     df.attrs["encoding_detected"] = encoding == AUTO
     return _core.attach_flags(df, flags, errors)

@@ -55,6 +55,15 @@ file where the two columns agree everywhere; both readings then give the same 1-
 Station metadata (code, name, coordinates, city) are not repeated on every row; read them
 with :func:`read_cnemc_stations`.
 
+Checks (:mod:`airq.io._checks`)
+-------------------------------
+A ``timepoint`` whose hour start lies outside 2000-01-01 .. 31 December of next year raises,
+whatever ``errors`` says. A last line without a final newline may be cut short: its last field
+(``co_24h`` in a 22-column file) and any missing fields are flagged ``truncated_last_line``
+(``errors="flag"``) or raise; a cut that may fall in ``timepoint`` or ``stationcode`` always
+raises, and a cut in an ignored extra column changes nothing. A header-only file reads as zero
+rows (``df.attrs["header_only_files"]``, ``df.attrs["read_notes"]``); an empty file raises.
+
 References
 ----------
 .. [1] standards.md §1.5 (end); PROVENANCE.md of ``cnemc_hourly_sample`` and
@@ -70,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from ..timeconv import _check_label, to_hour_start
-from . import _core
+from . import _checks, _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
 from .encoding import check_encoding
 
@@ -141,12 +150,23 @@ def o3_layout(o3: np.ndarray, o3_24h: np.ndarray) -> str:
     return "swapped" if (a != b).any() and (a >= b).all() else "plain"
 
 
-def _read_one(path: Path, hour_label: str, o3_columns: str, errors: str, encoding: str):
-    table = _core.read_csv_table(path, CNEMC_COLUMNS, encoding=encoding, use=CNEMC_COLUMNS)
-    station = _core.required_text(table, "stationcode", "station code")
+def _times(table: _core.Table, hour_label: str) -> np.ndarray:
+    """``timepoint`` as hour starts; an implausible year or date raises (:mod:`airq.io._checks`)."""
+    text = pd.Series(table.text("timepoint"), dtype=object)
+    _checks.check_years(table, "timepoint", pd.to_numeric(text.str.extract(r"^(\d{4})-", expand=False), errors="coerce"))
     labels = _core.parse_text_times(table, "timepoint", _TIME_FORMATS, "time stamp (like 2025-12-01T0900)")
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
+    _checks.check_dates(table, "timepoint", time)
+    return time
+
+
+def _read_one(path: Path, hour_label: str, o3_columns: str, errors: str, encoding: str):
+    table = _core.read_csv_table(path, CNEMC_COLUMNS, encoding=encoding, use=CNEMC_COLUMNS)
     bad: list = []
+    values = {**_VALUES, "o3": "_raw_o3", "o3_24h": "_raw_o3_24h", "primarypollutant": "published_primary"}
+    _checks.cut_cells(table, keys=("timepoint", "stationcode"), values=values, bad=bad, errors=errors)
+    station = _core.required_text(table, "stationcode", "station code")
+    time = _times(table, hour_label)
     cols = _core.numbers_many(table, {**_VALUES, "o3": "_raw_o3", "o3_24h": "_raw_o3_24h"}, bad)
     raw_o3, raw_o3_24h = cols.pop("_raw_o3"), cols.pop("_raw_o3_24h")
     layout = o3_layout(raw_o3, raw_o3_24h) if o3_columns == "auto" else o3_columns
@@ -177,9 +197,11 @@ def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", 
         Which raw column holds the 1-hour O3, per file (see the module docstring).
     errors : {"raise", "flag"}, default "raise"
         A value that is neither a number nor a missing marker (:data:`airq.io.MISSING_MARKERS`)
-        raises :class:`~airq.io.ReadError` naming file, line, column and value; with
-        ``"flag"`` it becomes NaN and is listed in ``df.attrs["flags"]``. Bad station codes
-        or time stamps always raise (the row cannot be placed).
+        or a value on a last line without a final newline (possibly cut, see "Checks"), raises
+        :class:`~airq.io.ReadError` naming file, line, column and value; with ``"flag"`` it
+        becomes NaN and is listed in ``df.attrs["flags"]`` (reason ``not a number``,
+        ``truncated_last_line``, ...). Bad or implausible station codes or time stamps always
+        raise (the row cannot be placed).
     encoding : str, default "auto"
         Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
         GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
@@ -202,8 +224,10 @@ def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", 
     Raises
     ------
     ReadError
-        Missing file, malformed header (names the missing columns), a row with the wrong
-        number of fields, a bad station code, time stamp or (``errors="raise"``) value.
+        Missing or empty file, malformed header (names the missing columns), a row with the
+        wrong number of fields, a bad station code or time stamp, a time outside 2000-01-01 ..
+        end of next year, a cut that may fall in a key field, or (``errors="raise"``) a bad or
+        possibly cut value.
 
     References
     ----------
@@ -263,7 +287,8 @@ def read_cnemc_stations(sources, *, hour_label="end", encoding="auto", progress=
     frames = []
     for path in _core.progress_iter(files, progress, "CNEMC files"):
         table = _core.read_csv_table(path, CNEMC_COLUMNS, encoding=encoding, use=CNEMC_COLUMNS[:6])
-        labels = _core.parse_text_times(table, "timepoint", _TIME_FORMATS, "time stamp (like 2025-12-01T0900)")
+        _checks.cut_cells(table, keys=CNEMC_COLUMNS[:6], values={}, bad=[], errors="raise")
+        time = _times(table, hour_label)
         frames.append(
             pd.DataFrame(
                 {
@@ -272,7 +297,7 @@ def read_cnemc_stations(sources, *, hour_label="end", encoding="auto", progress=
                     "longitude": _core.numbers(table, "longitude"),
                     "latitude": _core.numbers(table, "latitude"),
                     "area": _core.optional_text(table, "area"),
-                    "time": to_hour_start(labels, hour_label).as_unit("ns").to_numpy(),
+                    "time": time,
                 }
             )
         )

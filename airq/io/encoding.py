@@ -9,8 +9,10 @@ GB18030; "CSV UTF-8" adds a UTF-8 byte-order mark; "Unicode text" is UTF-16 with
 2. else strict UTF-8 (``utf-8``; plain ASCII is UTF-8);
 3. else GB18030 (``gb18030``; every GBK file is valid GB18030 and reads the same).
 
-A file that is none of these raises :class:`~airq.io.ReadError` naming the line where it stops
-being UTF-8 and the bytes there. Any other encoding must be named (``encoding="big5"``,
+A file cut inside its last character (a download or copy that stopped inside a multi-byte
+sequence) is decoded up to that character; it then ends without a newline, which the readers
+treat as a possibly cut last line (:mod:`airq.io._checks`). A file that is none of these raises
+:class:`~airq.io.ReadError` naming the line where it stops being UTF-8 and the bytes there. Any other encoding must be named (``encoding="big5"``,
 ``airq ingest --encoding big5``): a given encoding is used as is, nothing is guessed (``utf-8``
 still skips a UTF-8 BOM). The encoding used is reported, never silent: readers put ``{codec: [file names]}`` in
 ``df.attrs["encodings"]`` and ``df.attrs["encoding_detected"]`` (True for ``"auto"``), and
@@ -70,12 +72,31 @@ def is_utf8(codec: str | None) -> bool:
     return codec in ("utf-8", "utf-8-sig")
 
 
+# what the codecs say when the bytes end inside a character (utf-8; utf-16/32; gb18030, gbk, ...)
+_CUT_REASONS = ("unexpected end of data", "truncated data", "incomplete multibyte sequence")
+
+
+def _cut_inside_char(exc: UnicodeDecodeError, data: bytes) -> bool:
+    """True when the only problem is a character cut off at the very end of ``data``."""
+    return exc.end >= len(data) and exc.reason in _CUT_REASONS
+
+
 def _decode(data: bytes, path: Path, codec: str, why: str = "") -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
+        if _cut_inside_char(exc, data):
+            return _decode(data[: exc.start], path, codec, why)  # a cut file: the last line has no newline
         line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
         raise ReadError(path, line, None, data[exc.start : exc.end], f"not valid {codec} text{why}") from None
+
+
+def _gb_error(data: bytes) -> UnicodeDecodeError:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        return exc
+    raise AssertionError("gb18030 decoded")  # pragma: no cover
 
 
 def to_utf8(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
@@ -98,23 +119,33 @@ def to_utf8(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
     """
     encoding = check_encoding(encoding)
     if encoding != AUTO:
-        if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        utf8 = encoding in ("utf-8", "utf-8-sig")
+        if utf8 and data.startswith(codecs.BOM_UTF8):  # decoded without it: error positions are the file's
             data = data[len(codecs.BOM_UTF8) :]
         hint = " (gb18030 is its superset: try that)" if encoding in ("gbk", "gb2312") else ""
-        text = _decode(data, path, encoding, hint)
-        return (data if encoding == "utf-8" else text.encode("utf-8")), encoding
+        text = _decode(data, path, "utf-8" if utf8 else encoding, hint)
+        if utf8 and len(text) == len(data):  # ASCII: the bytes are the text
+            return data, encoding
+        return text.encode("utf-8"), encoding
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            text = _decode(data, path, codec, " (the file starts with its byte-order mark)")
+            why = " (the file starts with its byte-order mark)"
+            if codec == "utf-8-sig":  # decoded without the BOM, so that error positions are the file's
+                text = _decode(data[len(bom) :], path, "utf-8", why)
+                return data[len(bom) : len(bom) + len(text.encode("utf-8"))], codec
+            text = _decode(data, path, codec, why)
             return text.encode("utf-8"), codec
     try:
         data.decode("utf-8")
         return data, "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+        if _cut_inside_char(exc, data):  # valid UTF-8 cut inside its last character
+            return data[: exc.start], "utf-8"
     try:
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
-    except UnicodeDecodeError as exc:
+        return _decode(data, path, "gb18030").encode("utf-8"), "gb18030"
+    except ReadError:
+        exc = _gb_error(data)
         gb_line = data.count(b"\n", 0, exc.start) + 1
     bad = utf8_error
     raise ReadError(

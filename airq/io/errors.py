@@ -56,7 +56,7 @@ class ReadError(ValueError):
             where.append(f"column {self.column!r}")
         msg = ", ".join(where) + f": {self.reason}"
         if self.value is not None:
-            msg += f": {self.value!r}"
+            msg += f": {_short(repr(self.value))}"
         return msg
 
     def __reduce__(self):  # picklable (multiprocessing, caching)
@@ -65,3 +65,8 @@ class ReadError(ValueError):
 
 def _rebuild(cls, path, row, column, value, reason, unit):
     return cls(path, row, column, value, reason, unit=unit)
+
+
+def _short(text: str, keep: int = 40) -> str:
+    """A raw value as an error message shows it: the first ``keep`` characters of a long one, and its length."""
+    return text if len(text) <= keep + 10 else f"{text[:keep]}… ({len(text):,} characters)"

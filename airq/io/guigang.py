@@ -26,6 +26,10 @@ Counts ``n_*`` are NaN (unknown: the values were received as daily values). Prox
 (``window_flag != "T00"``) are **not** exact natural-day values; filter them where exactness
 is needed. Empty field = missing (``o3_8h_max`` is empty on the 2023-02-27 proxy rows).
 
+A date outside 2000-01-01 .. 31 December of next year raises; a last line without a final
+newline is flagged or refused and a header-only file reads as zero rows, as in every reader
+(:mod:`airq.io._checks`).
+
 References
 ----------
 .. [1] PROVENANCE.md of ``cnemc_guigang_2023q1`` (transcription, proxies, control point).
@@ -36,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _core
+from . import _checks, _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
 from .encoding import check_encoding
 from .tidy import _dates, daily_frame
@@ -54,6 +58,9 @@ GUIGANG_DAILY_COLUMNS = {
     "o3_1h_max": "o3_1h",
 }
 _REQUIRED = ("date", "station_code", "station_name", "is_control_point", *GUIGANG_DAILY_COLUMNS, "window_flag")
+# a cut in these columns leaves the row unplaceable (window_flag "T00" cut to "T0" reads as a proxy)
+_KEYS = ("date", "station_code", "is_control_point", "window_flag")
+_CUT_VALUES = {**GUIGANG_DAILY_COLUMNS, **{c: c for c in ("station_name", "day_hours_in_window", "source_timepoint")}}
 _DTYPES = {"date": "datetime64[ns]", **{c: np.float64 for c in DAILY_VALUES + DAILY_COUNTS}}
 
 
@@ -65,9 +72,13 @@ def read_guigang_daily(path, *, errors="raise", encoding="auto"):
     path : str or os.PathLike
         The ``station_daily.csv`` file (a folder, pattern or list is accepted too).
     errors : {"raise", "flag"}, default "raise"
-        A value that is neither a number nor empty raises :class:`~airq.io.ReadError` (file,
-        line, column, value); with ``"flag"`` it becomes NaN and is listed in
-        ``df.attrs["flags"]`` (``time`` = the date, ``column`` = canonical name).
+        A value that is neither a number nor empty, or a value on a last line without a final
+        newline (the file may be cut short: its last field, and any missing ones, see
+        :mod:`airq.io._checks`), raises :class:`~airq.io.ReadError` (file, line, column,
+        value); with ``"flag"`` it becomes NaN and is listed in ``df.attrs["flags"]``
+        (``time`` = the date, ``column`` = canonical name, reason ``not a number`` /
+        ``truncated_last_line``; a cut ``station_name`` or ``source_timepoint`` becomes
+        missing text with a flag too).
     encoding : str, default "auto"
         Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
         GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
@@ -81,12 +92,16 @@ def read_guigang_daily(path, *, errors="raise", encoding="auto"):
         ``is_control_point`` (bool), ``window_flag`` (str), ``day_hours_in_window``
         (float64, NaN if the column is absent), ``source_timepoint`` (str, if present),
         ``source`` (file name). One row per input row, input order.
+        ``df.attrs["read_notes"]`` (sentences for the ingest summary) and
+        ``df.attrs["header_only_files"]`` (files with a header and no rows: zero rows).
 
     Raises
     ------
     ReadError
-        Malformed header (names the missing columns), bad date, station code,
-        ``is_control_point`` other than 0/1, empty ``window_flag``, or a bad value.
+        Malformed header (names the missing columns), empty file, bad date, a date outside
+        2000-01-01 .. 31 December of next year (always, whatever ``errors``), station code,
+        ``is_control_point`` other than 0/1, empty ``window_flag``, a cut that may fall in
+        one of these key fields, or (``errors="raise"``) a bad or possibly cut value.
     """
     _core.check_errors(errors)
     encoding = check_encoding(encoding)
@@ -94,9 +109,10 @@ def read_guigang_daily(path, *, errors="raise", encoding="auto"):
     frames, flags = [], []
     for p in files:
         table = _core.read_csv_table(p, _REQUIRED, encoding=encoding)
+        bad: list = []
+        _checks.cut_cells(table, keys=_KEYS, values=_CUT_VALUES, bad=bad, errors=errors)
         station = _core.required_text(table, "station_code", "station code")
         date = _dates(table, "date")
-        bad: list = []
         values = {out: _core.numbers(table, raw, out, bad) for raw, out in GUIGANG_DAILY_COLUMNS.items()}
         frame = daily_frame(station, date, values)
         frame["station_name"] = _core.optional_text(table, "station_name")

@@ -17,6 +17,14 @@ centre and CNEMC label hour-ending, so the value at ``hour=h`` of day D is the m
 plus D+1 00 [2]_. Pass ``hour_label="start"`` for the other reading (the choice moved Beijing
 2014-2016 good-day counts by <= 2 days, standards.md §2.4).
 
+Checks
+------
+``year, month, day, hour`` whose hour start lies outside 2000-01-01 .. 31 December of next year
+raise, whatever ``errors`` says. A last line without a final newline is whole when it ends with
+a complete station name (the names are a closed list); otherwise the cut falls in ``station``
+(or before it) and the line is refused (:mod:`airq.io._checks`). A header-only file reads as
+zero rows (``df.attrs["header_only_files"]``); an empty file raises.
+
 Stations
 --------
 ``station`` (the name) is mapped to the CNEMC national-network code by
@@ -39,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from ..timeconv import _check_label, to_hour_start
-from . import _core
+from . import _checks, _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
 from .encoding import check_encoding
 
@@ -63,18 +71,23 @@ PRSA_STATIONS = {
 _VALUES = {"SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3", "PM10": "pm10", "PM2.5": "pm25"}
 _REQUIRED = ("year", "month", "day", "hour", *_VALUES, "station")
 _DTYPES = {"time": "datetime64[ns]", **{p: np.float64 for p in POLLUTANTS}}
-_RANGES = {"year": (1900, 2200), "month": (1, 12), "day": (1, 31), "hour": (0, 24)}
+_RANGES = {"year": (0, 9999), "month": (1, 12), "day": (1, 31), "hour": (0, 24)}
 
 
 def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     table = _core.read_csv_table(path, _REQUIRED, encoding=encoding, use=_REQUIRED)
+    bad: list = []
+    _checks.cut_cells(table, keys=("year", "month", "day", "hour", "station"), values=_VALUES, bad=bad, errors=errors,
+                      complete={"station": set(PRSA_STATIONS)})
     y, m, d, h = (_core.integers(table, c, *_RANGES[c]) for c in ("year", "month", "day", "hour"))
+    _checks.check_years(table, "year", y)
     day = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce").to_numpy(dtype="datetime64[ns]")
     if np.isnat(day).any():
         i = int(np.flatnonzero(np.isnat(day))[0])
         raise table.error(i, "day", table.raw("day")[i], f"no such date {y[i]}-{m[i]:02d}-{d[i]:02d}")
     labels = day + h.astype("timedelta64[h]").astype("timedelta64[ns]")
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
+    _checks.check_dates(table, "year", time)
     name = _core.required_text(table, "station", "station name")
     code = pd.Series(name, dtype=object).map(PRSA_STATIONS)
     unknown = code.isna().to_numpy()
@@ -82,7 +95,6 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
         i = int(np.flatnonzero(unknown)[0])
         raise table.error(i, "station", table.raw("station")[i], f"unknown PRSA station (known: {', '.join(PRSA_STATIONS)})")
     station = code.to_numpy(dtype=object)
-    bad: list = []
     frame = pd.DataFrame({"station": station, "time": time})
     vals = {out: _core.numbers(table, raw, out, bad) for raw, out in _VALUES.items()}
     vals["co"] = vals["co"] / 1000.0  # µg/m³ -> mg/m³
@@ -106,9 +118,13 @@ def read_prsa(sources, *, hour_label="end", errors="raise", encoding="auto", pro
     hour_label : {"end", "start"}, default "end"
         What ``hour`` marks; see the module docstring for why "end" is the default.
     errors : {"raise", "flag"}, default "raise"
-        A pollutant value that is neither a number nor a missing marker (``NA``, empty, ...)
-        raises :class:`~airq.io.ReadError`; with ``"flag"`` it becomes NaN and is listed in
-        ``df.attrs["flags"]``. Bad dates, hours or station names always raise.
+        A pollutant value that is neither a number nor a missing marker (``NA``, empty, ...),
+        or a pollutant value on a last line without a final newline (the file may be cut
+        short, :mod:`airq.io._checks`), raises :class:`~airq.io.ReadError`; with ``"flag"`` it
+        becomes NaN and is listed in ``df.attrs["flags"]`` (reason ``not a number``,
+        ``truncated_last_line``, ...). Bad dates, hours or station names always raise, and so
+        does a date outside 2000-01-01 .. 31 December of next year (checked on the hour start)
+        and a last line cut before its complete station name.
     encoding : str, default "auto"
         Text encoding: ``"auto"`` detects it per file (byte-order mark, then UTF-8, then
         GB18030), or a codec name (:mod:`airq.io.encoding`); the one used is in
@@ -121,12 +137,14 @@ def read_prsa(sources, *, hour_label="end", errors="raise", encoding="auto", pro
         One row per input row: ``station`` (CNEMC code), ``time`` (hour start, Beijing time,
         naive), ``so2, no2, co, o3, pm10, pm25`` (float64 [µg/m³; co mg/m³ = file value /
         1000]), ``station_name`` (PRSA name), ``source`` (file name).
+        ``df.attrs["read_notes"]`` (sentences for the ingest summary) and
+        ``df.attrs["header_only_files"]`` (files with a header and no rows, read as zero rows).
 
     Raises
     ------
     ReadError
-        Malformed header, wrong number of fields, bad date/hour, unknown station, or a bad value
-        (``errors="raise"``).
+        Malformed header, empty file, wrong number of fields, bad or implausible date/hour,
+        unknown station, a cut-off key, or (``errors="raise"``) a bad or possibly cut value.
 
     References
     ----------

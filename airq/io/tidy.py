@@ -74,6 +74,15 @@ used per file is in ``df.attrs["encodings"]`` ({codec: [file names]}).
 In both layouts ``.parquet`` / ``.pq`` files are read as Parquet, anything else as CSV. For
 Parquet the ``row`` of an error is the 1-based record number.
 
+Checks (:mod:`airq.io._checks`)
+-------------------------------
+A time (hourly: the hour start after the ``hour_label`` conversion) or date outside
+2000-01-01 .. 31 December of next year raises, whatever ``errors`` says. A CSV whose last line
+has no final newline may be cut short: the line's last field and any missing fields are
+flagged ``truncated_last_line`` (``errors="flag"``) or raise (``errors="raise"``); a cut that
+may fall in ``station``, ``time`` or ``date`` always raises. A header-only file reads as zero
+rows (``df.attrs["header_only_files"]``, ``df.attrs["read_notes"]``); an empty file raises.
+
 References
 ----------
 .. [1] docs/architecture.md (canonical hourly and station-daily tables).
@@ -91,9 +100,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..timeconv import BEIJING, _check_label, to_hour_start
-from . import _core
+from . import _checks, _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES, HOURLY_COLUMNS, POLLUTANTS
 from .encoding import check_encoding
 
@@ -214,11 +224,14 @@ def _parse_stamps(table: _core.Table, column: str):
     """Text stamps -> (day datetime64[ns], hour, minute, second) per row, each distinct text parsed once.
 
     ``day`` is NaT where the text is no year-first date (or no such day); the others are float,
-    NaN where the stamp has no time of day (or no seconds).
+    NaN where the stamp has no time of day (or no seconds). A year that cannot be plausible is
+    refused first (:func:`airq.io._checks.check_years`, also keeping it from overflowing).
     """
     codes, uniq = pd.factorize(pd.Series(table.text(column), dtype=object), use_na_sentinel=False)
     m = pd.Series(np.asarray(uniq, dtype=object), dtype=object).str.extract(_STAMP_RE)
-    num = {k: pd.to_numeric(m[k], errors="coerce").to_numpy(dtype=float) for k in ("y", "mo", "d", "h", "mi", "s")}
+    num = {k: pd.to_numeric(m[k], errors="coerce").to_numpy(dtype=float, copy=True) for k in ("y", "mo", "d", "h", "mi", "s")}
+    _checks.check_years(table, column, num["y"][codes])
+    num["y"][~_checks.year_mask(num["y"])] = np.nan
     parts = pd.DataFrame({"year": num["y"], "month": num["mo"], "day": num["d"]})
     day = (pd.to_datetime(parts, errors="coerce").to_numpy(dtype="datetime64[ns]", copy=True) if len(parts)
            else np.array([], dtype="datetime64[ns]"))
@@ -230,6 +243,7 @@ def _timestamps(table: _core.Table, column: str) -> np.ndarray | None:
     """A Parquet timestamp/date column as naive Beijing datetime64[ns] (None if text)."""
     arr = table.columns[column]
     if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
+        _checks.check_years(table, column, pc.year(arr).to_numpy(zero_copy_only=False).astype(np.float64))
         s = pd.Series(arr.to_pandas())
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_convert(BEIJING).dt.tz_localize(None)
@@ -257,7 +271,10 @@ def _text_labels(table: _core.Table, column: str) -> np.ndarray:
 
 
 def _dates(table: _core.Table, column: str) -> np.ndarray:
-    """Natural days in :data:`DATE_FORMS` (or Parquet dates/midnight timestamps) as datetime64[ns]."""
+    """Natural days in :data:`DATE_FORMS` (or Parquet dates/midnight timestamps) as datetime64[ns].
+
+    A day outside :func:`airq.io._checks.date_bounds` (2000-01-01 .. end of next year) raises.
+    """
     t = _timestamps(table, column)
     if t is None:
         t, h, _, _ = _parse_stamps(table, column)
@@ -268,6 +285,7 @@ def _dates(table: _core.Table, column: str) -> np.ndarray:
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise table.error(i, column, table.raw(column)[i], "date has a time of day (must be midnight)")
+    _checks.check_dates(table, column, t, what="day")
     return t
 
 
@@ -290,9 +308,17 @@ def _published(table: _core.Table, cols: dict, frame: pd.DataFrame, bad: list, p
                 frame[c] = _core.optional_text(table, raw) if table.columns[raw].type in (pa.string(), pa.large_string()) else table.raw(raw)
 
 
+def _cut(table: _core.Table, cols: dict, key: str, bad: list, errors: str) -> None:
+    """A last line without a final newline: flag its possibly cut values or raise (:mod:`airq.io._checks`)."""
+    values = {raw: canon for canon, raw in cols.items() if canon not in ("station", key)}
+    _checks.cut_cells(table, keys=(cols["station"], cols[key]), values=values, bad=bad, errors=errors)
+
+
 def _read_hourly(path: Path, hour_label: str, errors: str, encoding: str):
     table = _open(path, encoding)
     cols = _resolve(table, HOURLY_ALIASES, ("station", "time"))
+    bad: list = []
+    _cut(table, cols, "time", bad, errors)
     station = _core.required_text(table, cols["station"], "station code")
     labels = _timestamps(table, cols["time"])
     if labels is None:
@@ -300,7 +326,7 @@ def _read_hourly(path: Path, hour_label: str, errors: str, encoding: str):
     else:
         labels = _core.on_whole_hour(table, cols["time"], labels)
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
-    bad: list = []
+    _checks.check_dates(table, cols["time"], time)
     frame = pd.DataFrame({"station": station, "time": time})
     for p in POLLUTANTS:
         frame[p] = _core.numbers(table, cols[p], p, bad) if p in cols else np.nan
@@ -322,8 +348,10 @@ def read_tidy(sources, *, hour_label="end", errors="raise", encoding="auto", pro
         What ``time`` marks: the end of the averaging hour (Chinese convention) or its start.
     errors : {"raise", "flag"}, default "raise"
         A pollutant (or numeric ``published_*``) value that is neither a number nor a missing
-        marker raises :class:`~airq.io.ReadError`; with ``"flag"`` it becomes NaN and is listed
-        in ``df.attrs["flags"]``. Bad station codes or times always raise.
+        marker, or a value on a last line without a final newline (possibly cut, see
+        "Checks"), raises :class:`~airq.io.ReadError`; with ``"flag"`` it becomes NaN and is
+        listed in ``df.attrs["flags"]`` (reason ``not a number``, ``truncated_last_line``, ...).
+        Bad or implausible station codes or times always raise.
     encoding : str, default "auto"
         Encoding of CSV files: ``"auto"`` detects it per file (byte-order mark, then UTF-8,
         then GB18030), or a codec name (:mod:`airq.io.encoding`).
@@ -336,15 +364,18 @@ def read_tidy(sources, *, hour_label="end", errors="raise", encoding="auto", pro
         ``so2, no2, co, o3, pm10, pm25`` (float64 [µg/m³; co mg/m³]; absent columns NaN),
         ``published_*`` columns as found, ``source`` (file name). Input order kept. Columns
         are found by the names and aliases of :data:`HOURLY_ALIASES`. ``df.attrs["encodings"]``:
-        {codec: [CSV file names]}; ``df.attrs["encoding_detected"]``: True with ``"auto"``.
+        {codec: [CSV file names]}; ``df.attrs["encoding_detected"]``: True with ``"auto"``;
+        ``df.attrs["read_notes"]``: sentences for the ingest summary;
+        ``df.attrs["header_only_files"]``: files with a header and no rows.
 
     Raises
     ------
     ReadError
         Missing ``station``/``time`` column, unknown column (the message lists every accepted
-        name), a unit suffix that is not the pollutant's, wrong number of fields, bad
-        station/time (the message lists :data:`TIME_FORMS`), or a bad value
-        (``errors="raise"``).
+        name), a unit suffix that is not the pollutant's, empty file, wrong number of fields,
+        bad station/time (the message lists :data:`TIME_FORMS`), a time outside 2000-01-01 ..
+        end of next year, a cut that may fall in a key field, or (``errors="raise"``) a bad or
+        possibly cut value.
 
     Examples
     --------
@@ -374,9 +405,10 @@ def daily_frame(station, date, values: dict) -> pd.DataFrame:
 def _read_daily(path: Path, errors: str, encoding: str):
     table = _open(path, encoding)
     cols = _resolve(table, DAILY_ALIASES, ("station", "date"))
+    bad: list = []
+    _cut(table, cols, "date", bad, errors)
     station = _core.required_text(table, cols["station"], "station code")
     date = _dates(table, cols["date"])
-    bad: list = []
     values = {c: _core.numbers(table, cols[c], c, bad) for c in DAILY_VALUES + DAILY_COUNTS if c in cols}
     frame = daily_frame(station, date, values)
     _published(table, cols, frame, bad, DAILY_VALUES)
@@ -411,7 +443,8 @@ def read_tidy_daily(sources, *, errors="raise", encoding="auto", progress=False)
     Raises
     ------
     ReadError
-        As for :func:`read_tidy`, with ``date`` instead of ``time`` (:data:`DATE_FORMS`).
+        As for :func:`read_tidy`, with ``date`` instead of ``time`` (:data:`DATE_FORMS`); the
+        plausible range applies to the natural day.
     """
     _core.check_errors(errors)
     encoding = check_encoding(encoding)
