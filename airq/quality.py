@@ -20,6 +20,11 @@ reason                      rule (all thresholds are fields of :class:`QualityRu
                             (5 mg/m³) and CO / 1000 is itself plausible (<= ``co_slip_min``).
                             Set to NaN, or to CO / 1000 with ``fix_co_units=True``; flagged
                             either way. Never rescaled silently.
+``co_unit_file``            a whole CO series — one station, one file, one month — whose median
+                            is outside ``co_median_range`` (0.02 … 20 mg/m³): µg/m³, or mg/m³
+                            divided by 1000 once too often. Every value of it set missing (or
+                            rescaled with ``fix_co_units=True``), flagged; rule, thresholds and
+                            minimum lengths in :mod:`airq.unit_checks`. Hourly and daily.
 ``duplicate_identical``     a station-hour present in several rows whose six pollutant values
                             are all identical (NaN equal to NaN): the first row is kept, one
                             row-level flag (``column == "*"``) records how many copies there were.
@@ -39,9 +44,9 @@ reason                      rule (all thresholds are fields of :class:`QualityRu
                             froze in.
 ==========================  ==================================================================
 
-Order of the checks: unknown stations, duplicates, negative, CO unit slip, impossible,
-stuck. A value gets at most one reason; a check only sees the values the earlier checks
-left. Absent hours are not flags: :func:`gaps` summarises them as runs.
+Order of the checks: unknown stations, duplicates, CO series in the wrong unit, negative, CO
+unit slip, impossible, stuck. A value gets at most one reason; a check only sees the values the
+earlier checks left. Absent hours are not flags: :func:`gaps` summarises them as runs.
 
 Why the stuck rule has a floor. Hourly values are published as whole µg/m³ (CO to
 0.1 mg/m³). At low levels that resolution makes long runs of one value genuine: SO2 at
@@ -75,8 +80,10 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .unit_checks import CO_DAILY_MAX, CO_MEDIAN_RANGE, CO_UNIT_FILE, CO_UNIT_SLIP, co_daily_slip_flags, co_series_flags
 from .units import CO_UG_THRESHOLD, co_looks_like_ug
 from .util import label as _label
+from .util import shorten
 
 __all__ = [
     "POLLUTANTS",
@@ -84,6 +91,7 @@ __all__ = [
     "NEGATIVE",
     "IMPOSSIBLE",
     "CO_UNIT_SLIP",
+    "CO_UNIT_FILE",
     "DUPLICATE_IDENTICAL",
     "DUPLICATE_CONFLICT",
     "UNKNOWN_STATION",
@@ -109,8 +117,8 @@ UNITS = MappingProxyType({"so2": "µg/m³", "no2": "µg/m³", "co": "mg/m³", "o
 NEGATIVE = "negative"
 #: Reason: value above the plausible physical maximum of its pollutant.
 IMPOSSIBLE = "impossible"
-#: Reason: CO apparently reported in µg/m³ instead of mg/m³.
-CO_UNIT_SLIP = "co_unit_slip"
+# Reasons CO_UNIT_SLIP (one CO value apparently in µg/m³ instead of mg/m³) and CO_UNIT_FILE (a
+# whole station-file-month series of CO in the wrong unit) are defined in airq.unit_checks.
 #: Reason: several identical rows for one station-hour (one kept; row-level flag).
 DUPLICATE_IDENTICAL = "duplicate_identical"
 #: Reason: several rows for one station-hour disagreeing in this pollutant (value set to NaN).
@@ -120,7 +128,7 @@ UNKNOWN_STATION = "unknown_station"
 #: Reason: the same value repeated over too many consecutive hours.
 STUCK = "stuck"
 #: All reasons, in the order the checks run.
-REASONS = (UNKNOWN_STATION, DUPLICATE_IDENTICAL, DUPLICATE_CONFLICT, NEGATIVE, CO_UNIT_SLIP, IMPOSSIBLE, STUCK)
+REASONS = (UNKNOWN_STATION, DUPLICATE_IDENTICAL, DUPLICATE_CONFLICT, CO_UNIT_FILE, NEGATIVE, CO_UNIT_SLIP, IMPOSSIBLE, STUCK)
 #: Reasons whose flags concern a whole row: ``column == "*"`` and ``value`` is NaN.
 ROW_LEVEL = (UNKNOWN_STATION, DUPLICATE_IDENTICAL)
 #: Columns of the flags table.
@@ -187,6 +195,9 @@ class QualityRules:
         below this [mg/m³]. Default 5.
     co_slip_window_hours : int
         Half-width of the neighbourhood [h]. Default 12 (±12 h).
+    co_median_range : (float, float)
+        Plausible median [mg/m³] of a station's CO over a file and month; a series outside it is
+        ``co_unit_file``. Default :data:`airq.unit_checks.CO_MEDIAN_RANGE` (0.02, 20).
     """
 
     max_plausible: Mapping = None
@@ -195,6 +206,7 @@ class QualityRules:
     co_slip_min: float = CO_UG_THRESHOLD  # shared with airq.aqi's warning (airq.units)
     co_slip_context_max: float = 5.0
     co_slip_window_hours: int = 12
+    co_median_range: tuple = CO_MEDIAN_RANGE
 
     def __post_init__(self):
         object.__setattr__(self, "max_plausible", _merge_map("max_plausible", self.max_plausible, DEFAULT_MAX_PLAUSIBLE, float))
@@ -210,6 +222,11 @@ class QualityRules:
         w = self.co_slip_window_hours
         if not (isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1):
             raise ValueError(f"QualityRules.co_slip_window_hours = {w!r} must be a whole number of hours >= 1")
+        r = self.co_median_range
+        if not (isinstance(r, (tuple, list)) and len(r) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in r)
+                and 0 < r[0] < r[1]):
+            raise ValueError(f"QualityRules.co_median_range = {r!r} must be two numbers 0 < low < high [mg/m³]")
+        object.__setattr__(self, "co_median_range", (float(r[0]), float(r[1])))
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,11 +254,11 @@ def _station_column(frame: pd.DataFrame, what: str) -> pd.Series:
     if miss.any():
         pos = int(np.flatnonzero(miss)[0])
         raise ValueError(f"{what}: {_where(frame, pos)}, column 'station': missing station code")
-    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) != "string":
+    if len(col) and col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) != "string":
         # error path only: find the first value that is not text
         bad = ~col.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool)
         pos = int(np.flatnonzero(bad)[0])
-        raise TypeError(f"{what}: {_where(frame, pos)}, column 'station': {col.iloc[pos]!r} is not a text station code")
+        raise TypeError(f"{what}: {_where(frame, pos)}, column 'station': {shorten(repr(col.iloc[pos]))} is not a text station code")
     out = col.astype("str")
     empty = (out.str.strip() == "").to_numpy()
     if empty.any():
@@ -269,7 +286,7 @@ def _time_column(frame: pd.DataFrame, col: str, what: str, *, midnight: bool = F
         val = s.iloc[pos] if len(s) else None
         raise TypeError(
             f"{what}: column {col!r} must hold datetime64 values, not {s.dtype} "
-            f"(e.g. {_where(frame, pos) if len(s) else 'empty'}: {val!r}); parse it in the reader"
+            f"(e.g. {_where(frame, pos) if len(s) else 'empty'}: {shorten(repr(val))}); parse it in the reader"
         )
     out = s.astype("datetime64[ns]")
     nat = out.isna().to_numpy()
@@ -296,7 +313,7 @@ def _float_column(frame: pd.DataFrame, col: str, what: str) -> pd.Series:
     bad = (num.isna() & ~blank).to_numpy()
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{what}: {_where(frame, pos)}, column {col!r}: {s.iloc[pos]!r} is not a number")
+        raise ValueError(f"{what}: {_where(frame, pos)}, column {col!r}: {shorten(repr(s.iloc[pos]))} is not a number")
     return pd.Series(num.to_numpy(dtype=float, na_value=np.nan), index=s.index, name=col)
 
 
@@ -567,6 +584,7 @@ def check_hourly(frame: pd.DataFrame, *, known_stations=None, rules: QualityRule
     work = work.sort_values(["station", "time"], kind="stable")
     work = _duplicates(work, flags)
     work = work.reset_index(drop=True)
+    flags += co_series_flags(work, key="time", averaging="hourly", fix=fix_co_units, median_range=rules.co_median_range)
 
     for p in POLLUTANTS:
         v = work[p].to_numpy(dtype=float, copy=True)
@@ -812,13 +830,16 @@ _DAILY_LIMIT_OF = MappingProxyType({"so2": "so2", "no2": "no2", "co": "co", "pm1
                                     "o3_8h": "o3", "o3_1h": "o3"})
 
 
-def check_daily(frame: pd.DataFrame, *, known_stations=None, rules: QualityRules | None = None):
+def check_daily(frame: pd.DataFrame, *, known_stations=None, rules: QualityRules | None = None, fix_co_units: bool = False):
     """Checks of a station-daily table received as such (no hours behind it).
 
     The same reasons as :func:`check_hourly` where they make sense for daily values:
     ``unknown_station`` (row removed and recorded), ``duplicate_identical`` /
-    ``duplicate_conflict`` (per station-day), ``negative`` and ``impossible`` (value set
-    missing). Stuck instruments and CO unit slips need the hourly series and are not checked.
+    ``duplicate_conflict`` (per station-day), ``co_unit_file`` (a station's CO series of a file
+    and month in the wrong unit), ``co_unit_slip`` (one daily CO that looks like µg/m³ among low
+    days), ``negative`` and ``impossible`` (value set missing; daily CO above 60 mg/m³, the top
+    of the HJ 633 24-h scale). The CO rules are those of :mod:`airq.unit_checks`. Stuck
+    instruments need the hourly series and are not checked.
 
     Parameters
     ----------
@@ -827,7 +848,10 @@ def check_daily(frame: pd.DataFrame, *, known_stations=None, rules: QualityRules
         [µg/m³; co mg/m³]; other columns are carried through.
     known_stations : iterable of str, optional
     rules : QualityRules, optional
-        ``max_plausible`` thresholds (O3 daily values use the O3 one).
+        ``max_plausible`` thresholds (O3 daily values use the O3 one; daily CO at most
+        :data:`airq.unit_checks.CO_DAILY_MAX`), ``co_slip_context_max``, ``co_median_range``.
+    fix_co_units : bool, default False
+        Rescale CO in the wrong unit instead of setting it missing (flagged either way).
 
     Returns
     -------
@@ -876,10 +900,13 @@ def check_daily(frame: pd.DataFrame, *, known_stations=None, rules: QualityRules
                                  DUPLICATE_IDENTICAL, "repeated station-day row dropped (recorded)"))
         work = work[first]
         station = station[first]
+    flags += co_series_flags(work, key="date", averaging="daily", fix=fix_co_units, median_range=rules.co_median_range)
+    flags += co_daily_slip_flags(work, fix=fix_co_units, context_max=rules.co_slip_context_max)
     for c in values:
         v = pd.to_numeric(work[c], errors="coerce").to_numpy(dtype=float)
         neg = v < 0
-        high = v > rules.max_plausible[_DAILY_LIMIT_OF[c]]
+        limit = rules.max_plausible[_DAILY_LIMIT_OF[c]]
+        high = v > (min(limit, CO_DAILY_MAX) if c == "co" else limit)
         for mask, reason in ((neg, NEGATIVE), (high, IMPOSSIBLE)):
             if mask.any():
                 flags.append(_flag_block(station.to_numpy()[mask], pd.to_datetime(work["date"]).to_numpy()[mask], c,

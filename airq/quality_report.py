@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from . import store as _store
-from .quality import CO_UNIT_SLIP, FLAG_COLUMNS, REASONS, STUCK, quality_summary
+from .quality import FLAG_COLUMNS, REASONS, STUCK, quality_summary
 
 __all__ = [
     "DAILY_INDICATORS",
@@ -140,8 +140,9 @@ def _slug(reason: str) -> str:
     return "flag_" + "_".join(str(reason).split())
 
 
-#: Reasons :func:`airq.quality.check_daily` gives (stuck values and CO unit slips need hours).
-DAILY_REASONS = tuple(r for r in REASONS if r not in (STUCK, CO_UNIT_SLIP))
+#: Reasons :func:`airq.quality.check_daily` gives (stuck values need hours; CO in the wrong unit,
+#: a whole series or one day, is checked on daily values too, :mod:`airq.unit_checks`).
+DAILY_REASONS = tuple(r for r in REASONS if r != STUCK)
 
 
 def _flag_counts(flags: pd.DataFrame, grid: pd.MultiIndex, base=REASONS) -> pd.DataFrame:

@@ -13,7 +13,9 @@ CO alone is reported in mg/m³, every other pollutant in µg/m³ (HJ 633 Table 1
 too large. :data:`CO_UG_THRESHOLD` and :func:`co_looks_like_ug` are the one definition of "a CO
 value that looks like µg/m³" used by the ingest check (:mod:`airq.quality`, reason
 ``co_unit_slip``) and by the AQI functions (:mod:`airq.aqi`, which warn with
-:class:`AirqUnitWarning` and compute the index from the value as given).
+:class:`AirqUnitWarning` and compute the index from the value as given). A whole series in the
+wrong unit — every value of a station's file and month, where no single value stands out — is
+judged by its median instead (:mod:`airq.unit_checks`, reason ``co_unit_file``).
 
 References
 ----------

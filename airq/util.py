@@ -11,7 +11,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["label", "atomic_write_text", "atomic_write_bytes", "widen_float", "beijing_naive", "as_day"]
+__all__ = ["label", "shorten", "atomic_write_text", "atomic_write_bytes", "widen_float", "beijing_naive", "as_day"]
+
+#: Characters of a raw value echoed before it is cut (:func:`shorten`).
+SHOWN_CHARACTERS = 40
+
+
+def shorten(value, limit: int = SHOWN_CHARACTERS) -> str:
+    """A raw value as text, cut to its first ``limit`` characters plus ``… (N characters)``.
+
+    Meant for every echo of a value read from a file (flag records, the ingest summary, error
+    messages), so that a 1-million-digit "number" costs one short line, not a megabyte of
+    output (issue 10 item 8). Text of at most ``limit`` characters is returned unchanged.
+
+    >>> shorten("9" * 1_000_000)
+    '9999999999999999999999999999999999999999… (1,000,000 characters)'
+    >>> shorten("abc")
+    'abc'
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def label(value) -> str:

@@ -161,16 +161,24 @@ def test_co_unit_slip_fix_rescales_and_still_flags():
 
 
 def test_co_above_50_with_high_context_or_whole_block_is_not_a_slip():
-    # station A: a whole day in µg/m³ -> no low context -> impossible where > 150, kept otherwise
+    # station A: a whole day in µg/m³ -> no low context -> no single-value slip; the whole day is
+    # a series in the wrong unit (co_unit_file, airq.unit_checks), 120 included (issue 10 item 3)
     a = co_frame("A", level=0.0)
     a["co"] = 800.0 + np.arange(24)
     a.loc[5, "co"] = 120.0
     # station B: low context, one slip; checks the per-station neighbourhood stays per station
     b = co_frame("B")
     b.loc[0, "co"] = 700.0
-    clean, flags = check_hourly(pd.concat([a, b], ignore_index=True))
+    both = pd.concat([a, b], ignore_index=True)
+    clean, flags = check_hourly(both)
     slip = only(flags, q.CO_UNIT_SLIP)
     assert list(slip["station"]) == ["B"] and slip.loc[0, "value"] == 700.0
+    whole = only(flags, q.CO_UNIT_FILE)
+    assert (whole["station"] == "A").all() and len(whole) == 24 and only(flags, q.IMPOSSIBLE).empty
+    assert clean.loc[clean.station == "A", "co"].isna().all()
+    # the single-value rules alone (series rule out of reach): impossible where > 150, 120 kept
+    clean, flags = check_hourly(both, rules=QualityRules(co_median_range=(0.02, 1e6)))
+    assert list(only(flags, q.CO_UNIT_SLIP)["station"]) == ["B"]
     imp = only(flags, q.IMPOSSIBLE)
     assert (imp["station"] == "A").all() and len(imp) == 23
     assert clean.loc[(clean.station == "A") & (clean.time == a.loc[5, "time"]), "co"].item() == 120.0
