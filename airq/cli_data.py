@@ -10,14 +10,45 @@ from .cli_common import CLIError, load_plan
 __all__ = ["add_parsers"]
 
 
+def _wait_seconds(text: str) -> float:
+    """``--wait SECONDS``: a number of seconds >= 0 (``--wait`` alone: no limit)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"give the seconds to wait (--wait 60), or put --wait after the files; got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"seconds to wait must be >= 0, not {text!r}")
+    return value
+
+
+def _wait_line(store: str):
+    """``on_wait`` for the store's lock: a progress line on stderr (updated in place on a terminal)."""
+    tty = sys.stderr.isatty()
+    state = {"printed": -1e9, "shown": False}
+
+    def on_wait(holder: str, waited: float) -> None:
+        line = f"airq: waiting for the lock of {store}, held by {holder}: {waited:.0f} s"
+        if tty:
+            sys.stderr.write("\r" + line + "\x1b[K")
+            sys.stderr.flush()
+        elif waited - state["printed"] >= 30:
+            print(line, file=sys.stderr, flush=True)
+            state["printed"] = waited
+        state["shown"] = True
+
+    return on_wait, state
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingestion import FORMATS, ingest_files
     from .io import ReadError
+    from .store import StoreError
 
     known = None
     if args.config:  # code -> name, so that a plan mismatch can name the stations
         known = {code: st.name for code, st in load_plan(args.config).stations.items()}
     daily = FORMATS[args.format][0] == "daily"
+    on_wait, waiting = _wait_line(args.store)
     try:
         report = ingest_files(
             args.format,
@@ -29,9 +60,19 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             progress=not args.quiet and sys.stderr.isatty(),
             strict=args.strict,
             encoding=args.encoding,
+            wait=args.wait,
+            on_wait=on_wait,
         )
-    except (ReadError, ValueError, FileNotFoundError) as exc:
+    except (ReadError, ValueError, FileNotFoundError, StoreError) as exc:
         raise CLIError(str(exc)) from None
+    finally:
+        if waiting["shown"] and sys.stderr.isatty():
+            sys.stderr.write("\n")
+    if args.json:
+        import json
+
+        print(json.dumps({**report.to_dict(), "store": str(args.store)}, ensure_ascii=False, sort_keys=True, indent=1))
+        return 0
     if daily and args.hour_label:
         print(f"note: --hour-label does not apply to {args.format} (daily values, no hour stamps); ignored")
     print(report.summary())
@@ -85,6 +126,25 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    import json
+
+    from .store_integrity import repair, verify_store
+
+    try:
+        if args.repair_from:
+            rep = repair(args.store, args.repair_from, fix_journal=args.recover)
+        else:
+            rep = verify_store(args.store, fix_journal=args.recover)
+    except FileNotFoundError as exc:
+        raise CLIError(str(exc)) from None
+    if args.json:
+        print(json.dumps(rep.to_dict(), ensure_ascii=False, sort_keys=True, indent=1))
+    else:
+        print("\n".join(rep.lines()))
+    return 0 if rep.ok else 1
+
+
 def add_parsers(sub) -> None:
     p = sub.add_parser("ingest", help="raw files -> processed store", description="Read raw monitoring files, flag bad values "
                        "(kept, set missing, with a reason), and add them to the processed store (Parquet, one partition per month).")
@@ -99,6 +159,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help="values that differ from stored ones (default: report, keep stored)")
     p.add_argument("--strict", action="store_true", help="fail on the first unparseable value instead of flagging it as missing")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print one JSON object: where every row went (read = added + replaced + unchanged + conflicting + duplicate copies + unknown stations + left out by the reader), flags by reason, files written")
+    p.add_argument("--wait", nargs="?", type=_wait_seconds, const=float("inf"), default=0.0, metavar="SECONDS",
+                   help="when another ingest holds the store's lock, wait for it (up to SECONDS; no limit without a number), "
+                   "with a progress line on stderr; default: fail at once, naming the process that holds it")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("quality", help="per-station completeness and flagged values by month",
@@ -114,3 +178,15 @@ def add_parsers(sub) -> None:
     out.add_argument("--csv", action="store_true", help="the full table as CSV (column data = hourly | daily; notes on stderr)")
     out.add_argument("--json", action="store_true", help="print one JSON object: rows per station and month, flag totals by reason, notes")
     p.set_defaults(func=_cmd_quality)
+
+    p = sub.add_parser("verify", help="check the store's files against its manifest; rebuild damaged ones from the raw files",
+                       description="Complete an interrupted ingest, then check every partition, flag file and conflicts file "
+                       "of the store against the manifest (missing, not recorded, size, sha256, row count, readable): one line "
+                       "per problem and a summary. Exit status 0: the store is consistent; 1: it is not.")
+    p.add_argument("--store", required=True, help="store folder")
+    p.add_argument("--repair-from", nargs="+", metavar="SOURCE", help="raw files or folders: rebuild the damaged partitions and "
+                   "flag files by replaying the ingests the manifest records (raw files found by their sha256)")
+    p.add_argument("--recover", action="store_true", help="also finish an interrupted commit whose journal is unreadable, "
+                   "from the staged files whose sha256 the staged manifest records")
+    p.add_argument("--json", action="store_true", help="print one JSON object: ok, checked, problems, recovered, repaired, notes")
+    p.set_defaults(func=_cmd_verify)

@@ -13,8 +13,10 @@
 3. :func:`airq.store.ingest` (or ``ingest_daily``): monthly Parquet partitions, idempotent,
    conflicts reported, manifest with the raw files' hashes, atomic;
 4. the flags of steps 1-2 are kept in the store under ``quality/`` (one Parquet file per set
-   of raw files, named by their hashes, so re-ingesting the same files writes nothing new);
-   :func:`load_flags` reads them back for :func:`airq.quality.quality_summary`.
+   of raw files, named by their hashes, so re-ingesting the same files writes nothing new),
+   committed in the same atomic commit as the data of step 3 (issue 10 item 7: after a crash the
+   store holds the old data and flags, or the new ones); :func:`load_flags` reads them back for
+   :func:`airq.quality.quality_summary`.
 
 The report says what was assumed, never silently: the hour-label convention applied to the
 hourly formats (``hour_label``; Chinese data stamp the end of the hour, HJ 663—2013 §6.1) and
@@ -30,13 +32,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import io as readers
 from . import quality, store
 from .io._core import expand_sources
 from .io.encoding import check_encoding, is_utf8
-from .util import atomic_write_bytes
+from .unit_checks import co_unit_file_lines
+from .util import shorten
 
 __all__ = ["ingest_files", "IngestReport", "PlanMismatchError", "check_plan_match", "load_flags", "FORMATS", "FLAG_COLUMNS"]
 
@@ -79,6 +83,57 @@ class IngestReport:
     #: {codec: [file names]} of the text files read; ``encoding_detected``: "auto" was used.
     encodings: dict = field(default_factory=dict)
     encoding_detected: bool = True
+    #: Rows of the reader's frame whose station is not in the plan (kept out of the store).
+    rows_unknown_station: int = 0
+    #: Extra copies of a station-hour (station-day) beyond the first, collapsed into one row.
+    duplicate_copies: int = 0
+    #: Rows the reader itself left out, by reason (e.g. aqistudy's agreeing duplicates of the
+    #: same city-day in two folders), each recorded in the reader's notes.
+    reader_dropped: dict = field(default_factory=dict)
+    on_conflict: str = "report"
+
+    def accounting(self) -> dict:
+        """Where every row read went (issue 10 item 13): the counts and whether they add up.
+
+        ``read`` (rows in the files, before the reader's own drops) = ``added`` + ``replaced``
+        + ``unchanged`` + ``conflicting_kept`` (stored values kept, ``--on-conflict report|keep``)
+        + ``duplicate_copies`` + ``unknown_station`` + ``reader_dropped``; ``balanced`` says
+        whether it holds. Flagged values are counted apart (``flagged_values``): a flagged value
+        is stored as missing in its row, the row itself is counted above.
+        """
+        m = self.result.months
+        col = (lambda c: int(m[c].sum()) if len(m) else 0)
+        conflicting = col("conflicting_rows")
+        kept = 0 if self.on_conflict == "replace" else conflicting
+        dropped = int(sum(self.reader_dropped.values()))
+        out = {"read": self.rows_read + dropped, "added": col("added"), "replaced": col("replaced"),
+               "unchanged": col("unchanged"), "conflicting_kept": kept, "duplicate_copies": self.duplicate_copies,
+               "unknown_station": self.rows_unknown_station, "reader_dropped": dropped,
+               "reader_dropped_by_reason": dict(self.reader_dropped),
+               "flagged_values": int((self.flags["column"] != "*").sum()) if len(self.flags) else 0}
+        parts = ("added", "replaced", "unchanged", "conflicting_kept", "duplicate_copies", "unknown_station", "reader_dropped")
+        out["balanced"] = out["read"] == sum(out[k] for k in parts)
+        return out
+
+    def to_dict(self) -> dict:
+        """The ``airq ingest --json`` object."""
+        by_reason = self.flags.groupby("reason").size().to_dict() if len(self.flags) else {}
+        return {"format": self.format, "table": self.table, "files": [str(f) for f in self.files],
+                "rows": self.accounting(), "flags_by_reason": {str(k): int(v) for k, v in sorted(by_reason.items())},
+                "conflicting_values": int(len(self.result.conflicts)), "files_written": list(self.result.written),
+                "hour_label": self.hour_label, "encodings": {k: list(v) for k, v in self.encodings.items()},
+                "notes": list(self.reader_notes)}
+
+    def _accounting_line(self) -> str:
+        a = self.accounting()
+        line = (f"rows: {a['read']} read = {a['added']} added + {a['replaced']} replaced + {a['unchanged']} unchanged"
+                f" + {a['conflicting_kept']} conflicting (stored values kept) + {a['duplicate_copies']} duplicate copies"
+                f" + {a['unknown_station']} of stations not in the plan + {a['reader_dropped']} left out by the reader")
+        if not a["balanced"]:
+            parts = a["added"] + a["replaced"] + a["unchanged"] + a["conflicting_kept"] + a["duplicate_copies"] \
+                + a["unknown_station"] + a["reader_dropped"]
+            line += f"  — DOES NOT BALANCE: {a['read'] - parts} row(s) unaccounted for; please report this"
+        return line
 
     def summary(self) -> str:
         """A few lines for the terminal."""
@@ -88,10 +143,12 @@ class IngestReport:
             *self._assumptions(),
             f"store: {self.result.rows_added} rows added, {self.result.rows_replaced} replaced, "
             f"{len(self.result.conflicts)} conflicting values, {len(self.result.written)} file(s) written",
+            self._accounting_line(),
             "flagged values (set missing, kept with a reason): "
             + (", ".join(f"{k} {v}" for k, v in sorted(by_reason.items())) if by_reason else "none"),
         ]
         lines[1:1] = list(self.reader_notes)
+        lines += co_unit_file_lines(self.flags, self.format)  # a CO series in the wrong unit: one line per file
         unparsed = self.flags[self.flags["detail"].astype(str).str.contains(" line ", regex=False)] if len(self.flags) else self.flags
         for row in unparsed.head(5).itertuples():
             lines.append(f"  {row.detail}: {row.reason} ({row.value!r}) -> missing")
@@ -176,7 +233,7 @@ def _parse_flags_to_quality(parse_flags: pd.DataFrame) -> pd.DataFrame:
             "station": parse_flags["station"].astype(str),
             "time": pd.to_datetime(parse_flags["time"]),
             "column": parse_flags["column"].astype(str),
-            "value": parse_flags["value"].astype(str),
+            "value": parse_flags["value"].astype(str).map(shorten),  # a raw value echoed is cut to 40 characters
             "reason": parse_flags["reason"].astype(str),
             "detail": detail,
         }
@@ -202,6 +259,8 @@ def ingest_files(
     fix_co_units: bool = False,
     strict: bool = False,
     encoding: str = "auto",
+    wait: float = 0.0,
+    on_wait=None,
 ) -> IngestReport:
     """Read raw files of format ``fmt``, check them and add them to the store at ``store_dir``.
 
@@ -226,6 +285,13 @@ def ingest_files(
         Text encoding of the files: detected per file (byte-order mark, UTF-8, GB18030) or a
         codec name (:mod:`airq.io.encoding`); the report's summary names every file that was
         not UTF-8.
+    wait : float, default 0
+        Seconds to wait for the store's lock when another ingest holds it (``math.inf``: no
+        limit), calling ``on_wait(holder, seconds)`` meanwhile (:func:`airq.store_lock.lock`).
+        The lock is checked before the raw files are read (issue 10 item 10).
+
+    The flags are committed with the data, in the same atomic commit (issue 10 item 7), and the
+    manifest entry records the format and options (``reader``) for ``airq verify --repair-from``.
 
     Raises
     ------
@@ -233,33 +299,72 @@ def ingest_files(
         Unknown format or encoding name; :class:`PlanMismatchError` (a ``ValueError``).
     ReadError
         Bad input (see :mod:`airq.io`).
+    airq.store.StoreLocked
+        Another ingest holds the store's lock (after ``wait``); raised before any file is read.
+    airq.store.StoreCorrupt
+        A partition the ingest would merge into differs from the manifest; nothing is written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     encoding = check_encoding(encoding)
+    store.check_lock(store_dir, wait=wait, on_wait=on_wait)  # fail (or wait) before reading anything
     table, patterns = FORMATS[fmt]
     files = expand_sources(sources, patterns)
     frame, parse_flags, attrs = _read(fmt, files, hour_label=hour_label, strict=strict, progress=progress, encoding=encoding)
     if known_stations is not None:
         check_plan_match(frame, known_stations)
         known_stations = list(_plan_names(known_stations))
+    n_unknown, n_copies = _row_counts(frame, table, known_stations)
     if table == "hourly":
         clean, qflags = quality.check_hourly(frame, known_stations=known_stations, fix_co_units=fix_co_units)
         clean.attrs.clear()
-        result = store.ingest(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
     else:
-        clean, qflags = quality.check_daily(frame, known_stations=known_stations)
-        result = store.ingest_daily(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress)
+        clean, qflags = quality.check_daily(frame, known_stations=known_stations, fix_co_units=fix_co_units)
     qflags = qflags[list(FLAG_COLUMNS)]
     flags = pd.concat([parse_flags, qflags], ignore_index=True) if len(parse_flags) or len(qflags) else qflags
-    flags_file = _write_flags(flags, store_dir, table, files)
+    attach, flags_file = _flags_attachment(flags, store_dir, table, files)
+    reader = {"format": fmt, "hour_label": hour_label if table == "hourly" else None, "known_stations": known_stations,
+              "fix_co_units": bool(fix_co_units), "strict": bool(strict), "encoding": encoding}
+    put = store.ingest if table == "hourly" else store.ingest_daily
+    result = put(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress, attach=attach, reader=reader,
+                 wait=wait, on_wait=on_wait)
     notes = readers.aqistudy_summary(attrs["aqistudy"]) if "aqistudy" in attrs else []
+    notes += [n for n in attrs.get("read_notes", []) if n not in notes]  # header-only files, repeated lines, cut last lines
+    if len(frame) == 0:
+        notes.append("nothing to store: no file holds a data row")
     return IngestReport(
         fmt, table, files, len(frame), result, flags, flags_file, notes,
         hour_label=hour_label if table == "hourly" else None,
         encodings=attrs.get("encodings", {}),
         encoding_detected=attrs.get("encoding_detected", encoding == "auto"),
+        rows_unknown_station=n_unknown, duplicate_copies=n_copies, reader_dropped=_reader_dropped(attrs),
+        on_conflict=on_conflict,
     )  # fmt: skip
+
+
+def _row_counts(frame: pd.DataFrame, table: str, known_stations) -> tuple[int, int]:
+    """(rows of stations not in the plan, extra copies of a station-hour/-day), counted on the reader's frame.
+
+    Counted here, independently of the quality checks that drop the rows, so that
+    :meth:`IngestReport.accounting` can check one against the other.
+    """
+    station = frame["station"].astype(str)
+    known = np.ones(len(frame), dtype=bool) if known_stations is None else station.isin([str(k) for k in known_stations]).to_numpy()
+    key = "time" if table == "hourly" else "date"
+    inside = frame.loc[known, ["station", key]]
+    copies = int(inside.duplicated().sum()) if len(inside) else 0
+    return int((~known).sum()), copies
+
+
+def _reader_dropped(attrs: dict) -> dict:
+    """Rows a reader left out on its own, by reason (recorded in its notes)."""
+    out = {}
+    info = attrs.get("aqistudy") or {}
+    if info.get("duplicate_rows_removed"):
+        out["agreeing duplicate city-days (aqistudy)"] = int(info["duplicate_rows_removed"])
+    for reason, n in (attrs.get("rows_dropped") or {}).items():
+        out[str(reason)] = int(n)
+    return out
 
 
 def _read(fmt: str, files: list, *, hour_label: str, strict: bool, progress: bool, encoding: str):
@@ -276,26 +381,28 @@ def _read(fmt: str, files: list, *, hour_label: str, strict: bool, progress: boo
     return frame, parse_flags, attrs
 
 
-def _write_flags(flags: pd.DataFrame, store_dir, table: str, files: list) -> Path | None:
-    """Keep the flags under the store's ``quality/`` (named by the raw files' hashes)."""
+def _flags_attachment(flags: pd.DataFrame, store_dir, table: str, files: list) -> tuple[dict, Path | None]:
+    """The flags as a store attachment ``quality/flags-<table>-<key>.parquet`` (named by the raw
+    files' hashes), committed with the data by :func:`airq.store.ingest` (write-once, issue 10 item 7)."""
     if not len(flags):
-        return None
-    flags_file = Path(store_dir) / _QUALITY_DIR / f"flags-{table}-{_files_key(files)}.parquet"
-    if not flags_file.exists():
-        buf = _io.BytesIO()
-        out = flags.copy()
-        out["time"] = pd.to_datetime(out["time"])
-        for c in ("station", "column", "value", "reason", "detail"):
-            out[c] = out[c].astype(str)
-        out.to_parquet(buf, index=False)
-        atomic_write_bytes(flags_file, buf.getvalue())
-    return flags_file
+        return {}, None
+    rel = f"{_QUALITY_DIR}/flags-{table}-{_files_key(files)}.parquet"
+    buf = _io.BytesIO()
+    out = flags.copy()
+    out["time"] = pd.to_datetime(out["time"])
+    for c in ("station", "column", "value", "reason", "detail"):
+        out[c] = out[c].astype(str)
+    out.to_parquet(buf, index=False)
+    return {rel: buf.getvalue()}, Path(store_dir) / rel
 
 
 def load_flags(store_dir, table: str = "hourly") -> pd.DataFrame:
-    """All stored quality flags of ``table`` (``"hourly"`` or ``"daily"``), de-duplicated."""
-    folder = Path(store_dir) / _QUALITY_DIR
-    files = sorted(folder.glob(f"flags-{table}-*.parquet")) if folder.is_dir() else []
+    """All stored quality flags of ``table`` (``"hourly"`` or ``"daily"``), de-duplicated.
+
+    Only the flag files the manifest records, each checked against its record
+    (:func:`airq.store.attachments`; an interrupted commit is finished first).
+    """
+    files = store.attachments(store_dir, f"{_QUALITY_DIR}/flags-{table}-*.parquet")
     if not files:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "time" else object) for c in FLAG_COLUMNS})
     flags = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)

@@ -9,7 +9,9 @@ Layout
         hourly/month=YYYY-MM/data.parquet   canonical hourly table, all stations of one month
         daily/month=YYYY-MM/data.parquet    station-daily values received as such
         conflicts/NNNNNN-<table>.csv        conflicts found by ingest number NNNNNN
-        .lock                         present while an ingest runs (pid, host)
+        quality/flags-<table>-<key>.parquet attachments of an ingest (the quality flags of airq.ingestion),
+                                      committed with the data (``attach=``)
+        .lock                         present while an ingest runs (pid, host, since, command)
         .journal.json                 present only while an ingest commits
 
 A partition holds every station of one calendar month (of ``time`` for hourly data, of
@@ -45,7 +47,10 @@ Manifest (``manifest.json``; UTF-8, ``sort_keys``, indent 2, trailing newline)
       "format": "airq-store",
       "format_version": 1,
       "partitions": {
-        "hourly/month=2024-01/data.parquet": {"bytes": 51234, "rows": 744, "sha256": "…"}
+        "hourly/month=2024-01/data.parquet": {"bytes": 51234, "mtime_ns": 1736064000123456789, "rows": 744, "sha256": "…"}
+      },
+      "files": {
+        "quality/flags-hourly-0123456789abcdef.parquet": {"bytes": 4321, "mtime_ns": 1736064000223456789, "rows": 12, "seq": 1, "sha256": "…"}
       },
       "ingests": [
         {
@@ -56,20 +61,36 @@ Manifest (``manifest.json``; UTF-8, ``sort_keys``, indent 2, trailing newline)
           "rows_in": 744,
           "sources": [{"path": "data/raw/a.csv", "size": 1234, "sha256": "…"}],
           "months": {"2024-01": {"added": 744, "replaced": 0, "unchanged": 0, "conflicting_rows": 0}},
-          "conflicts": null
+          "conflicts": null,
+          "files": ["quality/flags-hourly-0123456789abcdef.parquet"],
+          "reader": {"format": "tidy", "hour_label": "end", "known_stations": null, "…": "…"}
         }
-      ]
+      ],
+      "repairs": []
     }
 
 ``conflicts`` is ``{"file": "conflicts/000002-hourly.csv", "rows": r, "values": v,
 "sha256": "…"}`` when the ingest met conflicts. ``path`` is the source path as given;
-``ingested_at`` is UTC. :func:`verify` checks the partitions against the manifest.
+``ingested_at`` is UTC. ``mtime_ns`` is the file's modification time as written (the fast path of
+the check on read). ``files`` are the attachments (write-once: an attachment already recorded is
+not written again), ``seq`` the ingest that wrote each; ``reader`` is what the caller passed as
+``reader=`` (:mod:`airq.ingestion` records the format and options, so that ``airq verify
+--repair-from`` can replay the ingest); ``repairs`` lists the files rebuilt by :func:`replace_files`.
+A manifest without ``files`` (older airq) lists no attachment: its ``quality/`` files are read
+unchecked until the next commit records them as they are.
+
+Integrity (:mod:`airq.store_integrity`)
+---------------------------------------
+Every read checks the files it touches against the manifest (size, then modification time or
+sha256; row count), and an ingest checks the sha256 of every partition it merges into and
+refuses a damaged one (never re-hashing it into the manifest): :class:`StoreCorrupt`, one sentence
+naming the file, what differs and ``airq verify``. :func:`verify` checks everything.
 
 Atomicity — what is guaranteed
 ------------------------------
 Every file is first written in full to a temporary file in its final folder (flushed and
-fsynced); the month partitions are staged one after the other, then the conflicts file, then
-the manifest. Only when all are staged is a journal (``.journal.json``, written atomically)
+fsynced); the month partitions are staged one after the other, then the attachments (the
+quality flags), then the conflicts file, then the manifest. Only when all are staged is a journal (``.journal.json``, written atomically)
 created — the commit point — and the temporary files are moved over their targets with
 ``os.replace``, the manifest last; the journal is then removed.
 
@@ -79,10 +100,17 @@ created — the commit point — and the temporary files are moved over their ta
 * After the commit point the ingest is complete on disk: if the process dies during the
   replacements, the next :func:`ingest`, :func:`load` or :func:`recover` finishes them from
   the journal (roll forward) before anything else.
+* The attachments belong to the same commit: after any crash the store holds the old data
+  with the old flags, or the new data with the new flags.
+* A journal that cannot be read (damaged after the commit point) stops every command with one
+  sentence; ``airq verify --recover`` finishes the commit from the staged files whose sha256
+  the staged manifest records (:func:`airq.store_integrity.recover_journal`).
 * Not guaranteed: consistency for a reader running *during* the few ``os.replace`` calls of a
   commit in another process (:func:`load` refuses to read while a journal exists and the
   writer is alive); durability against power loss on file systems that ignore fsync; several
-  writers at once (a ``.lock`` file makes a second ingest fail instead).
+  writers at once (a ``.lock`` file makes a second ingest fail — or wait, ``wait=`` — instead;
+  the error names the holder: pid, host, command line, since when). A lock whose process is
+  dead (same host) is stale and taken over.
 
 The raw files named in ``sources`` are only read (to hash them), never modified.
 """
@@ -90,14 +118,14 @@ The raw files named in ``sources`` are only read (to hash them), never modified.
 from __future__ import annotations
 
 import datetime as _dt
+import fnmatch
 import hashlib
 import json
 import os
 import re
 import secrets
-import socket
+import signal
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -108,6 +136,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .quality import POLLUTANTS, _canonical, _where
+from .store_integrity import StoreCorrupt, StoreError, StoreLocked, check_file, file_record, parquet_rows, sha256_file, verify_hint
+from .store_integrity import verify_store as _verify_store
+from .store_lock import LOCK, check_lock, describe_holder, holds_lock, lock, lock_holder
 from .util import label as _label
 
 __all__ = [
@@ -116,6 +147,11 @@ __all__ = [
     "ON_CONFLICT",
     "MANIFEST",
     "StoreError",
+    "StoreCorrupt",
+    "StoreLocked",
+    "JOURNAL",
+    "LOCK",
+    "TMP_MARK",
     "IngestResult",
     "ingest",
     "ingest_daily",
@@ -125,6 +161,11 @@ __all__ = [
     "stations",
     "verify",
     "recover",
+    "lock",
+    "check_lock",
+    "attachments",
+    "replace_files",
+    "sha256_file",
 ]
 
 #: Default store folder (relative to the working directory).
@@ -138,14 +179,16 @@ MANIFEST = "manifest.json"
 FORMAT = "airq-store"
 FORMAT_VERSION = 1
 
-_JOURNAL = ".journal.json"
-_LOCK = ".lock"
-_TMP_MARK = ".airq-"
+#: Journal file: present only between the commit point and the end of the replacements.
+JOURNAL = _JOURNAL = ".journal.json"
+_LOCK = LOCK  # the lock file (airq.store_lock)
+#: Mark in the names of staged temporary files (``.<name>.airq-<hex>.tmp``).
+TMP_MARK = _TMP_MARK = ".airq-"
 _MONTH_RE = re.compile(r"^month=(\d{4}-\d{2})$")
-
-
-class StoreError(RuntimeError):
-    """The store folder is not in a state airq can read or write (message says why)."""
+_ATTACH_RE = re.compile(r"^quality/[A-Za-z0-9][A-Za-z0-9._-]*\.parquet$")
+_FAULT_ENV = "AIRQ_TEST_KILL_AT"  # tests/test_store_faults.py: SIGKILL at the N-th step of a commit
+_FAULT_LOG_ENV = "AIRQ_TEST_FAULT_LOG"  # ... and the names of the steps, one a line
+_fault_count = 0
 
 
 @dataclass(frozen=True)
@@ -217,12 +260,18 @@ class IngestResult:
 # small file helpers
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _fault_point(step: str) -> None:
+    """A step of the commit sequence: the fault test kills the process here (environment only)."""
+    global _fault_count
+    log, at = os.environ.get(_FAULT_LOG_ENV), os.environ.get(_FAULT_ENV)
+    if not log and not at:
+        return
+    _fault_count += 1
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{_fault_count} {step}\n")
+    if at and int(at) == _fault_count:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _source_entries(sources) -> list[dict]:
@@ -239,7 +288,7 @@ def _source_entries(sources) -> list[dict]:
         p = Path(given)
         if not p.is_file():
             raise FileNotFoundError(f"ingest: source file {given!r} does not exist (sources are recorded in the manifest with their sha256)")
-        out.append({"path": given, "size": p.stat().st_size, "sha256": _sha256_file(p)})
+        out.append({"path": given, "size": p.stat().st_size, "sha256": sha256_file(p)})
     return out
 
 
@@ -280,63 +329,11 @@ def _json_text(obj) -> str:
     return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+def _short(text: str, n: int = 160) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _lock_owner(store: Path):
-    """(pid, host) of the live writer holding the lock, or None."""
-    path = store / _LOCK
-    try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-        pid, host = int(info["pid"]), str(info["host"])
-    except FileNotFoundError:
-        return None
-    except (ValueError, KeyError, TypeError, OSError):
-        return (None, None)
-    if host == socket.gethostname() and not _pid_alive(pid):
-        return None
-    return (pid, host)
-
-
-@contextmanager
-def _locked(store: Path):
-    path = store / _LOCK
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            owner = _lock_owner(store)
-            if owner is None:  # stale lock of a dead process on this host
-                try:
-                    path.unlink()
-                except FileNotFoundError:
-                    pass
-                continue
-            raise StoreError(
-                f"store {store} is locked by another ingest (pid {owner[0]} on {owner[1]}; lock file {path}). "
-                "If no ingest is running, delete that file."
-            ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
-        break
-    else:
-        raise StoreError(f"could not take the lock {path}")
-    try:
-        yield
-    finally:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
+_locked = lock
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,7 +341,7 @@ def _locked(store: Path):
 
 
 def _empty_manifest() -> dict:
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "partitions": {}, "ingests": []}
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "partitions": {}, "files": {}, "ingests": []}
 
 
 def read_manifest(store_dir=DEFAULT_STORE) -> dict:
@@ -352,21 +349,40 @@ def read_manifest(store_dir=DEFAULT_STORE) -> dict:
 
     Raises
     ------
+    StoreCorrupt
+        If ``manifest.json`` cannot be read, is not valid JSON or not an airq manifest.
     StoreError
-        If ``manifest.json`` is not valid JSON or not an airq manifest.
+        If it is the manifest of another format version.
     """
-    path = Path(store_dir) / MANIFEST
+    store = Path(store_dir)
+    path = store / MANIFEST
     if not path.exists():
         return _empty_manifest()
+    lost = (f"the store's record of its files is lost, so none of them can be checked: ingest the raw files again into a new "
+            f"store folder (`airq verify --store {store}` lists the files that are there)")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{path}: not valid JSON ({exc})") from None
+        raise StoreCorrupt(f"the manifest {path} is not valid JSON ({_short(str(exc), 80)}): {lost}") from None
+    except OSError as exc:
+        raise StoreCorrupt(f"the manifest {path} cannot be read ({exc.strerror or exc}); check its permissions, or {lost}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StoreError(f"{path}: not an airq store manifest (missing \"format\": \"{FORMAT}\")")
+        raise StoreCorrupt(f"the manifest {path} is not an airq store manifest (no \"format\": \"{FORMAT}\"): {lost}")
     if data.get("format_version") != FORMAT_VERSION:
-        raise StoreError(f"{path}: manifest format_version {data.get('format_version')!r}; this airq reads {FORMAT_VERSION}")
+        raise StoreError(f"the manifest {path} has format_version {data.get('format_version')!r} and this airq reads "
+                         f"{FORMAT_VERSION}: use the airq version that wrote the store")
+    if not isinstance(data.get("partitions", {}), dict) or not isinstance(data.get("ingests", []), list) \
+            or not isinstance(data.get("files", {}), dict):
+        raise StoreCorrupt(f"the manifest {path} is damaged (partitions, files or ingests of the wrong type): {lost}")
     return data
+
+
+def _journal_damaged(store: Path, why: str) -> StoreCorrupt:
+    return StoreCorrupt(
+        f"the journal {store / _JOURNAL} of an interrupted commit is unreadable ({why}): `airq verify --store {store} --recover` "
+        "will finish that commit from the staged files whose sha256 the staged manifest records (or, if the new manifest is "
+        "already in place, only remove the journal) and then check every file"
+    )
 
 
 def _roll_forward(store: Path) -> list[str]:
@@ -375,26 +391,35 @@ def _roll_forward(store: Path) -> list[str]:
         return []
     try:
         pairs = json.loads(journal.read_text(encoding="utf-8"))["replace"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"{journal}: unreadable journal ({exc}); the store needs manual inspection") from None
+        pairs = [(str(t), str(f)) for t, f in pairs]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise _journal_damaged(store, _short(str(exc), 80)) from None
+    except OSError as exc:
+        raise _journal_damaged(store, exc.strerror or str(exc)) from None
     done = []
-    for tmp_rel, final_rel in pairs:
-        tmp, final = store / tmp_rel, store / final_rel
-        if tmp.exists():
-            os.replace(tmp, final)
-            done.append(final_rel)
-        elif not final.exists():
-            raise StoreError(f"{journal}: neither {tmp_rel} nor {final_rel} exists; the store needs manual inspection")
-    for d in {(store / f).parent for _, f in pairs}:
-        _fsync_dir(d)
-    journal.unlink()
+    try:
+        for tmp_rel, final_rel in pairs:
+            tmp, final = store / tmp_rel, store / final_rel
+            if tmp.exists():
+                os.replace(tmp, final)
+                done.append(final_rel)
+                _fault_point(f"replaced {final_rel}")
+            elif not final.exists():
+                raise _journal_damaged(store, f"it names {tmp_rel} and {final_rel}, and neither exists")
+        for d in {(store / f).parent for _, f in pairs}:
+            _fsync_dir(d)
+        journal.unlink()
+    except OSError as exc:
+        raise StoreError(f"cannot finish the interrupted commit of {store} ({exc.strerror or exc}: {exc.filename}); "
+                         "check the folder's permissions and free space, then run any airq command on it again") from None
     _fsync_dir(store)
+    _fault_point("journal removed")
     return done
 
 
 def _clean_temps(store: Path) -> list[str]:
     removed = []
-    for sub in ("hourly", "daily", "conflicts", "."):
+    for sub in ("hourly", "daily", "conflicts", "quality", "."):
         base = store / sub
         if not base.is_dir():
             continue
@@ -444,23 +469,30 @@ def _finish_dtypes(frame: pd.DataFrame, table: _Table) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=None) -> pd.DataFrame:
+def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=None, record: dict | None = None) -> pd.DataFrame:
+    """One partition as a canonical frame; :class:`StoreCorrupt` (naming it, pointing to ``airq verify``)
+    when it cannot be read, lacks a column, holds a row of another month or, read whole, another
+    row count than ``record`` (its manifest entry)."""
     path = store / rel
+    bad = f"{rel} of the store {store}"
     try:
         filters = [("station", "in", list(stations))] if stations is not None else None
         df = pq.read_table(path, filters=filters).to_pandas()
     except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"{path}: cannot read the partition ({exc})") from None
+        raise StoreCorrupt(f"{bad} cannot be read ({_short(str(exc), 120)}); {verify_hint(store)}") from None
     missing = [c for c in ["station", table.key, *table.values] if c not in df.columns]
     if missing:
-        raise StoreError(f"{path}: partition lacks column(s) {missing}")
+        raise StoreCorrupt(f"{bad} lacks column(s) {', '.join(missing)}; {verify_hint(store)}")
+    if stations is None and record is not None and record.get("rows") is not None and len(df) != record["rows"]:
+        raise StoreCorrupt(f"{bad} holds {len(df)} rows, its manifest record {record['rows']}; {verify_hint(store)}")
     df = _finish_dtypes(df, table)
     if len(df):
         months = df[table.key].dt.strftime("%Y-%m")
         wrong = (months != month).to_numpy()
         if wrong.any():
             pos = int(np.flatnonzero(wrong)[0])
-            raise StoreError(f"{path}: row {pos} has {table.key} {_label(df[table.key].iloc[pos])}, outside month {month}")
+            raise StoreCorrupt(f"{bad}: row {pos} has {table.key} {_label(df[table.key].iloc[pos])}, outside month {month}; "
+                               f"{verify_hint(store)}")
     return df
 
 
@@ -599,9 +631,111 @@ def _finish_conflicts(pieces: list, table: _Table) -> pd.DataFrame:
 # ingest
 
 
-def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, what) -> IngestResult:
+def _stage_file(store: Path, rel: str, staged: list, created_dirs: list, write) -> Path:
+    """Write one file of a commit to a temporary file beside its target (``write(tmp)``)."""
+    final = store / rel
+    if not final.parent.exists():
+        final.parent.mkdir(parents=True)
+        created_dirs.append(final.parent)
+    tmp = _tmp_path(final)
+    staged.append((tmp, final))
+    write(tmp)
+    _fault_point(f"staged {rel}")
+    return tmp
+
+
+def _unstage(store: Path, staged: list, created_dirs: list) -> None:
+    """Not committed: remove everything staged; existing files were never touched.
+
+    If the journal exists the commit point was passed (an interrupt right after it): the staged
+    files then belong to the commit and are left for the roll forward."""
+    if (store / _JOURNAL).exists():
+        return
+    for tmp, _ in staged:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+    for d in reversed(created_dirs):
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+def _commit(store: Path, manifest: dict, staged: list) -> list:
+    """Stage the manifest (last), then write the journal naming every staged file: the commit point.
+
+    The ``os.replace`` of the journal is the last thing done, so an exception raised here leaves
+    the commit undone (the caller unstages). Returns the journal's (tmp, final) pairs.
+    """
+    mfinal = store / MANIFEST
+    mtmp = _tmp_path(mfinal)
+    staged.append((mtmp, mfinal))
+    _write_bytes(mtmp, _json_text(manifest).encode("utf-8"))
+    _fault_point(f"staged {MANIFEST}")
+    journal = [[str(t.relative_to(store)), str(f.relative_to(store))] for t, f in staged]
+    jfinal = store / _JOURNAL
+    jtmp = _tmp_path(jfinal)
+    staged.append((jtmp, jfinal))  # removed with the others if the commit fails before the next line
+    _write_bytes(jtmp, _json_text({"replace": journal}).encode("utf-8"))
+    os.replace(jtmp, jfinal)  # the commit point
+    return journal
+
+
+def _finish(store: Path, what: str) -> None:
+    """After the commit point: move the staged files into place (roll forward)."""
+    _fsync_dir(store)
+    _fault_point("journal written (commit point)")
+    try:
+        _roll_forward(store)
+    except Exception as exc:
+        raise StoreError(
+            f"{what}: the ingest was committed but moving its files into place failed ({exc}); "
+            f"run airq.store.recover({str(store)!r}) — any later load or ingest also completes it"
+        ) from exc
+
+
+def _recorded_files(store: Path, manifest: dict) -> dict:
+    """The manifest's attachments; for a manifest of an older airq (no ``files``), the ``quality/``
+    files on disk as they are (recorded by the next commit; documented in the module docstring)."""
+    if "files" in manifest:
+        return dict(manifest["files"])
+    out = {}
+    for p in sorted((store / "quality").glob("*.parquet")):
+        if _TMP_MARK not in p.name:
+            out[p.relative_to(store).as_posix()] = {**file_record(p, rows=parquet_rows(p)), "seq": None}
+    return out
+
+
+def _check_attach(attach, what: str) -> dict:
+    if not attach:
+        return {}
+    out = {}
+    for rel, data in dict(attach).items():
+        rel = str(rel).replace(os.sep, "/")
+        if not _ATTACH_RE.match(rel):
+            raise ValueError(f"{what}: attachment name {rel!r} is not quality/<name>.parquet")
+        if not isinstance(data, (bytes, bytearray)) or parquet_rows(pa.BufferReader(bytes(data))) is None:
+            raise ValueError(f"{what}: attachment {rel!r} is not the bytes of a Parquet file")
+        out[rel] = bytes(data)
+    return out
+
+
+def _refuse_without_manifest(store: Path, what: str) -> None:
+    if (store / MANIFEST).exists():
+        return
+    parts = [p for t in (_HOURLY, _DAILY) for p in (store / t.name).glob("month=*/data.parquet")]
+    if parts:
+        raise StoreCorrupt(f"{what} refused: the store {store} holds {len(parts)} partition(s) but no {MANIFEST}, so they cannot "
+                           f"be checked and nothing was written; {verify_hint(store)}")
+
+
+def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, what, attach=None, reader=None,
+            wait: float = 0.0, on_wait=None) -> IngestResult:
     if on_conflict not in ON_CONFLICT:
         raise ValueError(f"{what}: on_conflict must be one of {ON_CONFLICT}, not {on_conflict!r}")
+    attach = _check_attach(attach, what)
     new = _canonical(frame, key=table.key, values=table.values, what=what, midnight=table.midnight)
     dup = new.duplicated(["station", table.key], keep="first").to_numpy()
     if dup.any():
@@ -612,18 +746,17 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
         )
     src = _source_entries(sources)
     store = Path(store_dir)
-    store.mkdir(parents=True, exist_ok=True)
     months_of = new[table.key].dt.strftime("%Y-%m").to_numpy(dtype=object)
     month_list = sorted(set(months_of))
 
-    with _locked(store):
+    with _locked(store, wait=wait, on_wait=on_wait):
         _roll_forward(store)
         _clean_temps(store)
         manifest = read_manifest(store)
+        _refuse_without_manifest(store, what)
         staged: list[tuple[Path, Path]] = []  # (tmp, final)
         created_dirs: list[Path] = []
-        jtmp: Path | None = None
-        rows, conflict_pieces, part_info = [], [], {}
+        rows, conflict_pieces, part_info, files_info = [], [], {}, {}
         try:
             it = month_list
             if progress:
@@ -632,22 +765,26 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                 it = tqdm(month_list, desc=f"ingest {table.name}", unit="month")
             for month in it:
                 rel = _rel(table, month)
-                final = store / rel
-                stored = _read_partition(store, rel, table, month) if final.is_file() else None
+                record = manifest["partitions"].get(rel)
+                stored = None
+                if record is not None or (store / rel).is_file():  # never merge into (and re-hash) a damaged partition
+                    check_file(store, rel, record, full=True, context=f"{what} refused, nothing was written")
+                    stored = _read_partition(store, rel, table, month, record=record)
                 part_new = new.loc[months_of == month]
                 merged, counts, conflicts = _merge(stored, part_new, table, on_conflict)
                 if conflicts is not None:
                     conflict_pieces.append(conflicts)
                 written = merged is not None
                 if written:
-                    if not final.parent.exists():
-                        final.parent.mkdir(parents=True)
-                        created_dirs.append(final.parent)
-                    tmp = _tmp_path(final)
-                    staged.append((tmp, final))
-                    _write_parquet(_finish_dtypes(merged, table), tmp)
-                    part_info[rel] = {"rows": int(len(merged)), "bytes": tmp.stat().st_size, "sha256": _sha256_file(tmp)}
+                    tmp = _stage_file(store, rel, staged, created_dirs, lambda t, m=merged: _write_parquet(_finish_dtypes(m, table), t))
+                    part_info[rel] = file_record(tmp, rows=len(merged))
                 rows.append({"month": month, **counts, "written": written})
+            data_staged = bool(staged)
+            recorded_files = _recorded_files(store, manifest)
+            for rel, data in attach.items():
+                if rel not in recorded_files:  # write-once: a recorded attachment is kept
+                    tmp = _stage_file(store, rel, staged, created_dirs, lambda t, d=data: _write_bytes(t, d))
+                    files_info[rel] = file_record(tmp, rows=parquet_rows(tmp))
 
             conflicts_df = _finish_conflicts(conflict_pieces, table)
             months_df = pd.DataFrame(rows, columns=["month", "added", "replaced", "unchanged", "conflicting_rows", "written"])
@@ -672,21 +809,15 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                         f"or pass on_conflict='keep' / 'replace'.",
                         stacklevel=3,
                     )
-                if already and not staged:
-                    return result  # nothing new to record
+                if already and not data_staged:
+                    conflict_record = None  # nothing new to record
             if not staged and conflict_record is None:
                 return result  # idempotent no-op: nothing written
 
             seq = 1 + max([int(e.get("seq", 0)) for e in manifest["ingests"]] or [0])
             if conflict_record is not None:
                 crel = f"conflicts/{seq:06d}-{table.name}.csv"
-                cfinal = store / crel
-                if not cfinal.parent.exists():
-                    cfinal.parent.mkdir(parents=True)
-                    created_dirs.append(cfinal.parent)
-                ctmp = _tmp_path(cfinal)
-                staged.append((ctmp, cfinal))
-                _write_bytes(ctmp, data)
+                _stage_file(store, crel, staged, created_dirs, lambda t: _write_bytes(t, data))
                 conflict_record["file"] = crel
             entry = {
                 "seq": seq,
@@ -699,47 +830,62 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                     r["month"]: {k: int(r[k]) for k in ("added", "replaced", "unchanged", "conflicting_rows")} for r in rows
                 },
                 "conflicts": conflict_record,
+                "files": sorted(files_info),
+                "reader": reader,
             }
             manifest = dict(manifest)
             manifest["partitions"] = {**manifest.get("partitions", {}), **part_info}
+            manifest["files"] = {**recorded_files, **{rel: {**rec, "seq": seq} for rel, rec in files_info.items()}}
             manifest["ingests"] = [*manifest.get("ingests", []), entry]
-            mfinal = store / MANIFEST
-            mtmp = _tmp_path(mfinal)
-            staged.append((mtmp, mfinal))
-            _write_bytes(mtmp, _json_text(manifest).encode("utf-8"))
-            # commit point: the journal names every staged file, manifest last
-            journal = [[str(t.relative_to(store)), str(f.relative_to(store))] for t, f in staged]
-            jfinal = store / _JOURNAL
-            jtmp = _tmp_path(jfinal)
-            _write_bytes(jtmp, _json_text({"replace": journal}).encode("utf-8"))
-            os.replace(jtmp, jfinal)  # the commit point
+            journal = _commit(store, manifest, staged)
         except BaseException:
-            # not committed: remove everything staged; existing files were never touched
-            for tmp in [t for t, _ in staged] + ([jtmp] if jtmp is not None else []):
-                try:
-                    tmp.unlink()
-                except FileNotFoundError:
-                    pass
-            for d in reversed(created_dirs):
-                try:
-                    d.rmdir()
-                except OSError:
-                    pass
+            _unstage(store, staged, created_dirs)
             raise
-        _fsync_dir(store)
-        try:
-            _roll_forward(store)
-        except Exception as exc:
-            raise StoreError(
-                f"{what}: the ingest was committed but moving its files into place failed ({exc}); "
-                f"run airq.store.recover({str(store)!r}) — any later load or ingest also completes it"
-            ) from exc
+        _finish(store, what)
         result.written = [f for _, f in journal]
         result.seq = seq
         return result
 
 
-def ingest(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = (), on_conflict: str = "report", progress: bool = False) -> IngestResult:
+def replace_files(store_dir, files: dict, *, note: dict | None = None) -> list:
+    """Put new bytes in place of partitions or attachments, in one atomic commit (``airq verify --repair-from``).
+
+    ``files``: {``hourly|daily/month=YYYY-MM/data.parquet`` or ``quality/<name>.parquet``: bytes}.
+    Their manifest records are replaced by those of the new bytes (an attachment keeps its ``seq``)
+    and ``note`` plus the file names are appended to the manifest's ``repairs``. Same commit as an
+    ingest (staged, journal, roll forward). Returns the files written (manifest included).
+    """
+    store = Path(store_dir)
+    for rel in files:
+        if not (_ATTACH_RE.match(rel) or re.match(r"^(hourly|daily)/month=\d{4}-\d{2}/data\.parquet$", rel)):
+            raise ValueError(f"replace_files: {rel!r} is neither a partition nor an attachment of the store")
+    with _locked(store):
+        _roll_forward(store)
+        _clean_temps(store)
+        manifest = read_manifest(store)
+        staged: list = []
+        created_dirs: list = []
+        try:
+            parts, atts = dict(manifest.get("partitions", {})), _recorded_files(store, manifest)
+            for rel, data in sorted(files.items()):
+                tmp = _stage_file(store, rel, staged, created_dirs, lambda t, d=data: _write_bytes(t, bytes(d)))
+                rec = file_record(tmp, rows=parquet_rows(tmp))
+                if rel.startswith("quality/"):
+                    atts[rel] = {**rec, "seq": (atts.get(rel) or {}).get("seq")}
+                else:
+                    parts[rel] = rec
+            manifest = {**manifest, "partitions": parts, "files": atts,
+                        "repairs": [*manifest.get("repairs", []), {**(note or {}), "files": sorted(files)}]}
+            journal = _commit(store, manifest, staged)
+        except BaseException:
+            _unstage(store, staged, created_dirs)
+            raise
+        _finish(store, "repair")
+        return [f for _, f in journal]
+
+
+def ingest(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = (), on_conflict: str = "report", progress: bool = False,
+           attach: dict | None = None, reader: dict | None = None, wait: float = 0.0, on_wait=None) -> IngestResult:
     """Merge a canonical hourly table into the store (only the months it touches are rewritten).
 
     Parameters
@@ -759,6 +905,15 @@ def ingest(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = 
         (module docstring). Conflicts are always returned and recorded.
     progress : bool, default False
         Show a tqdm progress bar over the months.
+    attach : dict, optional
+        {``quality/<name>.parquet``: Parquet bytes}: files committed atomically with the data
+        (the quality flags, issue 10 item 7), write-once (one already recorded is kept).
+    reader : dict, optional
+        JSON-able record of how the frame was read, kept in the manifest entry (``airq verify
+        --repair-from`` replays it).
+    wait : float, default 0
+        Seconds to wait for the lock held by another ingest (``math.inf``: no limit);
+        ``on_wait(holder, seconds)`` is called meanwhile (see :func:`lock`).
 
     Returns
     -------
@@ -771,13 +926,17 @@ def ingest(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = 
         naming row, column and value. Nothing is written.
     FileNotFoundError
         A source file does not exist. Nothing is written.
-    StoreError
-        The store is locked by another ingest, or a partition / the manifest is unreadable.
+    StoreLocked
+        The store is locked by another ingest (after ``wait``).
+    StoreCorrupt
+        A partition it would merge into does not match the manifest, or a partition / the
+        manifest is unreadable: refused, nothing is written (never re-hashed into the manifest).
     """
-    return _ingest(_HOURLY, frame, store_dir, sources, on_conflict, progress, "ingest")
+    return _ingest(_HOURLY, frame, store_dir, sources, on_conflict, progress, "ingest", attach, reader, wait, on_wait)
 
 
-def ingest_daily(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = (), on_conflict: str = "report", progress: bool = False) -> IngestResult:
+def ingest_daily(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Iterable = (), on_conflict: str = "report", progress: bool = False,
+                 attach: dict | None = None, reader: dict | None = None, wait: float = 0.0, on_wait=None) -> IngestResult:
     """Merge station-daily values received as such into the store's ``daily`` table.
 
     Same semantics as :func:`ingest`, with key (``station``, ``date``).
@@ -789,14 +948,14 @@ def ingest_daily(frame: pd.DataFrame, store_dir=DEFAULT_STORE, *, sources: Itera
         day), ``so2, no2, co, pm10, pm25`` (24-h means), ``o3_8h`` (daily max 8-h), ``o3_1h``
         (daily max 1-h) [µg/m³; co mg/m³]; other columns (``n_<pollutant>`` counts,
         ``source`` ...) kept.
-    store_dir, sources, on_conflict, progress
+    store_dir, sources, on_conflict, progress, attach, reader, wait, on_wait
         As for :func:`ingest`.
 
     Returns
     -------
     IngestResult
     """
-    return _ingest(_DAILY, frame, store_dir, sources, on_conflict, progress, "ingest_daily")
+    return _ingest(_DAILY, frame, store_dir, sources, on_conflict, progress, "ingest_daily", attach, reader, wait, on_wait)
 
 
 # --------------------------------------------------------------------------------------------
@@ -821,16 +980,35 @@ def _empty_table(table: _Table) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def _settle(store: Path, what: str) -> None:
+    """Before a read: finish an interrupted commit (or refuse while its writer is alive)."""
+    if (store / _JOURNAL).exists():
+        info = lock_holder(store)
+        if info is not None and not holds_lock(store):
+            raise StoreLocked(f"{what}: an ingest ({describe_holder(store, info)}) is committing into {store}; "
+                              "load again when it has finished")
+        recover(store)
+
+
+def _months_checked(store: Path, table: _Table, manifest: dict, keep) -> list:
+    """[(month, record)] of the table's partitions for which ``keep(month)``, each checked against
+    the manifest (present, recorded, same size and mtime or sha256): the check on read."""
+    prefix = f"{table.name}/month="
+    recorded = {rel[len(prefix):len(prefix) + 7]: rec for rel, rec in manifest.get("partitions", {}).items() if rel.startswith(prefix)}
+    out = []
+    for month in sorted(set(recorded) | set(_stored_months(store, table))):
+        if keep(month):
+            check_file(store, _rel(table, month), recorded.get(month))
+            out.append((month, recorded.get(month)))
+    return out
+
+
 def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
     store = Path(store_dir)
     if not store.is_dir():
         raise FileNotFoundError(f"the store folder {store} does not exist: create it with airq ingest --format FORMAT "
                                 f"FILE... --store {store} (airq ingest --help lists the formats)")
-    if (store / _JOURNAL).exists():
-        owner = _lock_owner(store)
-        if owner is not None:
-            raise StoreError(f"{what}: an ingest (pid {owner[0]}) is committing into {store}; load again when it has finished")
-        recover(store)
+    _settle(store, what)
     t0, t1 = _bound(start, "start", what), _bound(end, "end", what)
     if t0 is not None and t1 is not None and t1 <= t0:
         raise ValueError(f"{what}: end {_label(t1)} is not after start {_label(t0)} (the period is [start, end))")
@@ -838,13 +1016,16 @@ def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
         stations = [stations] if isinstance(stations, str) else [str(s) for s in stations]
         if not stations:
             return _empty_table(table)
-    wanted = []
-    for month in _stored_months(store, table):
+    manifest = read_manifest(store)
+    _refuse_without_manifest(store, what)
+
+    def inside(month: str) -> bool:
         m0 = pd.Timestamp(month + "-01")
         m1 = (m0.to_period("M") + 1).to_timestamp()
-        if (t1 is None or m0 < t1) and (t0 is None or m1 > t0):
-            wanted.append(month)
-    parts = [_read_partition(store, _rel(table, m), table, m, stations) for m in wanted]
+        return (t1 is None or m0 < t1) and (t0 is None or m1 > t0)
+
+    wanted = _months_checked(store, table, manifest, inside)
+    parts = [_read_partition(store, _rel(table, m), table, m, stations, record=rec) for m, rec in wanted]
     parts = [p for p in parts if len(p)]
     if not parts:
         return _empty_table(table)
@@ -882,8 +1063,12 @@ def load(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) -> pd.
     ------
     FileNotFoundError
         The store folder does not exist.
-    StoreError
-        A partition is unreadable or holds rows outside its month; an ingest is committing.
+    StoreCorrupt
+        A partition of the period is missing, not recorded in the manifest, differs from its
+        record (size, then mtime or sha256; row count), is unreadable or holds rows outside its
+        month; or the manifest / the journal is unreadable (:mod:`airq.store_integrity`).
+    StoreLocked
+        An ingest is committing right now.
     """
     return _load(_HOURLY, store_dir, start, end, stations, "load")
 
@@ -902,45 +1087,61 @@ def load_daily(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) 
 
 
 def stations(store_dir=DEFAULT_STORE) -> list[str]:
-    """Every station code the store holds, hourly or daily, sorted (reads the station column only)."""
+    """Every station code the store holds, hourly or daily, sorted (reads the station column only;
+    every partition is checked against the manifest first, as :func:`load` does)."""
     store = Path(store_dir)
     if not (store / MANIFEST).exists():
         raise FileNotFoundError(f"{store}: not an airq store (no {MANIFEST}); create it with `airq ingest`")
+    _settle(store, "stations")
+    manifest = read_manifest(store)
     found: set[str] = set()
     for table in (_HOURLY, _DAILY):
-        for m in _stored_months(store, table):
+        for m, _ in _months_checked(store, table, manifest, lambda month: True):
             path = store / _rel(table, m)
-            if path.exists():
+            try:
                 found.update(pd.read_parquet(path, columns=["station"])["station"].astype(str).unique())
+            except (OSError, pa.ArrowException, KeyError) as exc:
+                raise StoreCorrupt(f"{_rel(table, m)} of the store {store} cannot be read ({_short(str(exc), 120)}); "
+                                   f"{verify_hint(store)}") from None
     return sorted(found)
 
 
+def attachments(store_dir=DEFAULT_STORE, pattern: str = "quality/*.parquet") -> list[Path]:
+    """Paths of the store's attachments whose name matches ``pattern``, each checked against the manifest.
+
+    An interrupted commit is finished first (as :func:`load` does), so the attachments are always
+    those of the data. A store whose manifest predates attachments (no ``files``) gives its
+    ``quality/`` files unchecked. A missing store folder gives ``[]``.
+
+    Raises
+    ------
+    StoreCorrupt
+        A recorded attachment is missing or differs from its record, or a matching file is not
+        recorded (:func:`airq.store_integrity.check_file`).
+    """
+    store = Path(store_dir)
+    if not store.is_dir():
+        return []
+    _settle(store, "attachments")
+    manifest = read_manifest(store)
+    on_disk = {p.relative_to(store).as_posix() for p in store.glob(pattern) if _TMP_MARK not in p.name and p.is_file()}
+    recorded = manifest.get("files")
+    if recorded is None:
+        return [store / rel for rel in sorted(on_disk)]
+    wanted = sorted(on_disk | {rel for rel in recorded if fnmatch.fnmatchcase(rel, pattern)})
+    for rel in wanted:
+        check_file(store, rel, recorded.get(rel))
+    return [store / rel for rel in wanted]
+
+
 def verify(store_dir=DEFAULT_STORE) -> pd.DataFrame:
-    """Check every partition against the manifest (size and sha256).
+    """Check every partition, attachment and conflicts file against the manifest; writes nothing.
 
     Returns
     -------
     DataFrame
-        ``file``, ``problem`` — one row per problem (``missing``, ``sha256 differs``,
-        ``not in manifest``, ``journal present``). Empty when the store is consistent.
+        ``file``, ``problem``, ``detail`` — one row per problem (``missing``, ``size differs``,
+        ``sha256 differs``, ``rows differ``, ``unreadable``, ``not in manifest``, ``journal
+        present`` ...; :func:`airq.store_integrity.verify_store`). Empty when the store is consistent.
     """
-    store = Path(store_dir)
-    if not store.is_dir():
-        raise FileNotFoundError(f"verify: store folder {store} does not exist")
-    manifest = read_manifest(store)
-    problems = []
-    listed = manifest.get("partitions", {})
-    for rel, info in sorted(listed.items()):
-        p = store / rel
-        if not p.is_file():
-            problems.append((rel, "missing"))
-        elif p.stat().st_size != info.get("bytes") or _sha256_file(p) != info.get("sha256"):
-            problems.append((rel, "sha256 differs"))
-    for table in (_HOURLY, _DAILY):
-        for m in _stored_months(store, table):
-            rel = _rel(table, m)
-            if rel not in listed:
-                problems.append((rel, "not in manifest"))
-    if (store / _JOURNAL).exists():
-        problems.append((_JOURNAL, "journal present (interrupted commit; run recover)"))
-    return pd.DataFrame(problems, columns=["file", "problem"]).astype("str")
+    return _verify_store(store_dir, recover=False).frame()

@@ -353,7 +353,8 @@ def test_manifest_records_sources_hashes_rows_and_is_deterministic(tmp_path):
     assert entry["conflicts"] is None and entry["ingested_at"].endswith("Z")
     for rel, info in man["partitions"].items():
         data = (store / rel).read_bytes()
-        assert info == {"bytes": len(data), "rows": 96, "sha256": hashlib.sha256(data).hexdigest()}
+        assert info == {"bytes": len(data), "rows": 96, "sha256": hashlib.sha256(data).hexdigest(),
+                        "mtime_ns": (store / rel).stat().st_mtime_ns}
     assert S.verify(store).empty
     # tampering is detected
     p = store / "hourly/month=2024-02/data.parquet"
