@@ -7,7 +7,10 @@ Commands
 ``airq assess``  a plan's groups over a period: statistics, targets, remaining allowances.
 ``airq whatif``  remaining allowances of one group as of a date, and year-end values under assumptions.
 ``airq quality`` per-station completeness and flagged values by month, from the store.
+``airq verify``  every file of the store against its manifest; ``--repair-from`` rebuilds damaged ones.
+``airq forecast`` / ``backtest`` / ``report`` year-end forecasts, their backtest, the monthly report.
 ``airq rulechange`` a period under both AQI rule sets side by side, with the days that change category.
+``airq measures`` a plan's dated measures as of a day: done, overdue, due this month (docs/measures.md).
 ``airq demo``    the demo job (see ``make demo``).
 
 Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status
@@ -147,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_assess import add_parsers as add_assess_parsers
     from .cli_data import add_parsers as add_data_parsers
     from .cli_forecast import add_parsers as add_forecast_parsers
+    from .cli_measures import add_parsers as add_measures_parsers
 
     parser = argparse.ArgumentParser(prog="airq", description="Exact Chinese air-quality statistics (HJ 633, GB 3095, HJ 663).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -171,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_parsers(sub)
     add_assess_parsers(sub)
     add_forecast_parsers(sub)
+    add_measures_parsers(sub)
 
     p = sub.add_parser("demo", help="run the demo job on synthetic data")
     p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
@@ -182,11 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .store_integrity import StoreError  # a damaged, locked or unreadable store, in any command (issue 10 item 11)
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except CLIError as exc:
+    except (CLIError, StoreError) as exc:
         print(f"airq: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `airq quality ... | head`
@@ -194,6 +201,34 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # disk full, permissions, a folder that vanished: one sentence, not a traceback
+        print(f"airq: error: {os_error_sentence(exc, getattr(args, 'store', None))}", file=sys.stderr)
+        return 1
+
+
+def os_error_sentence(exc: OSError, store=None) -> str:
+    """An operating-system error as one sentence that says what happened to the store (issue 10 item 12).
+
+    A write that fails before the store's commit point leaves the store as it was (airq.store:
+    every file is staged first); one that fails after it leaves a journal that the next command
+    (or ``airq verify --recover``) finishes. Which of the two happened is read from the store.
+    """
+    import errno
+    from pathlib import Path
+
+    what = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
+            errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only"}.get(exc.errno, exc.strerror or str(exc))
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    text = f"{what}{where}"
+    if store and Path(store, "manifest.json").exists():
+        if Path(store, ".journal.json").exists():
+            text += (f"; the ingest had passed its commit point, so its data and flags are complete on disk and the next "
+                     f"command finishes writing them (or run airq verify --store {store} --recover)")
+        else:
+            text += f"; nothing was changed in the store {store} (every file is staged before the commit), free some space and run it again"
+    elif store:
+        text += f"; nothing was written to the store {store}"
+    return text
 
 
 if __name__ == "__main__":  # pragma: no cover

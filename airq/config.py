@@ -76,6 +76,7 @@ __all__ = [
     "load_station_list",
     "plan_from_station_list",
     "plan_by_station",
+    "MeasuresFiles",
 ]
 
 #: Kinds of group: a county-level unit, the whole city, or one station on its own.
@@ -162,7 +163,7 @@ _YEAR_RE = re.compile(r"[0-9]{4}")
 _YEAR_RANGE = (1900, 2100)
 _DEFAULT_KEY = "default"
 
-_TOP_KEYS = ("plan", "stations", "groups", "targets", "options")
+_TOP_KEYS = ("plan", "stations", "groups", "targets", "options", "measures")
 _PLAN_KEYS = ("name", "city", "year", "years", "station_list", "source")
 _STATION_KEYS = ("name", "county", "lat", "lon", "contrast", "synthetic")
 _STATION_REQUIRED = ("name", "lat", "lon", "contrast")
@@ -501,6 +502,8 @@ class Plan:
         Free-text provenance of the plan.
     path : str or None
         File the plan was loaded from.
+    measures : MeasuresFiles or None
+        ``[measures]``: the register of the plan's dated measures and its status file.
     """
 
     name: str
@@ -513,6 +516,7 @@ class Plan:
     options: Options
     source: str | None = None
     path: str | None = None
+    measures: "MeasuresFiles | None" = None
 
     @property
     def year(self) -> int:
@@ -943,6 +947,7 @@ def _build_plan(raw: Mapping, file: str, base_dir: Path | None, station_list: An
 
     groups = _parse_groups(ctx, raw, stations, options, listed, list_source)
     explicit, default = _parse_targets(ctx, raw, years, groups, options)
+    measures = _parse_measures(ctx, raw, base_dir)
     return Plan(
         name=name,
         city=city,
@@ -954,7 +959,49 @@ def _build_plan(raw: Mapping, file: str, base_dir: Path | None, station_list: An
         options=options,
         source=source,
         path=None if base_dir is None else file,
+        measures=measures,
     )
+
+
+# --------------------------------------------------------------------------- [measures]
+
+
+@dataclass(frozen=True)
+class MeasuresFiles:
+    """``[measures]``: the plan's measures register and status file (read by :mod:`airq.measures`).
+
+    Attributes
+    ----------
+    register, status : str or None
+        The paths as written in the TOML (``status`` None when not given).
+    register_path, status_path : Path or None
+        The same, resolved against the TOML file's folder.
+    """
+
+    register: str
+    status: str | None
+    register_path: Path
+    status_path: Path | None
+
+
+def _parse_measures(ctx: _Ctx, raw: Mapping, base_dir: Path | None) -> MeasuresFiles | None:
+    """``[measures] register = "...", status = "..."``: strings naming files that exist (relative to the TOML)."""
+    if "measures" not in raw:
+        return None
+    table = _table(ctx, raw["measures"], "measures")
+    _check_keys(ctx, table, ("register", "status"), "measures")
+    found = {}
+    for key in ("register", "status"):
+        if key == "status" and key not in table:
+            found[key] = None
+            continue
+        text = _string(ctx, _require(ctx, table, key, "measures"), f"measures.{key}", what="a path (string)")
+        p = Path(text) if Path(text).is_absolute() or base_dir is None else base_dir / text
+        if not p.is_file():
+            raise ctx.err(f"measures.{key}", text, f"file not found (looked for {p})")
+        found[key] = (text, p)
+    status = found["status"]
+    return MeasuresFiles(found["register"][0], status and status[0], found["register"][1], status and status[1])
 
 
 def _syntax_error(file: str, text: str, exc: tomllib.TOMLDecodeError) -> ConfigError:

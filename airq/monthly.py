@@ -11,7 +11,9 @@ of the plan into ``<out>/<plan>/<YYYY-MM>/``:
 * ``summary.json`` (one object: ``plan``, ``month``, ``generated_by``, ``data_vintage``, ``seed``,
   ``n_sims``, ``groups``; each group ``status``, ``error``, ``month`` and ``ytd`` as
   ``airq assess --json`` gives them for those periods, ``forecast`` as ``airq forecast --json``,
-  ``files``) and ``summary.csv`` (one row per group).
+  ``files``; ``measures``: when the plan names a register in ``[measures]``, the measures due in
+  the month, overdue at its end, done in it and the summary by lead unit —
+  :func:`airq.measures.month_section` —, else null) and ``summary.csv`` (one row per group).
 
 The folder is built beside the old one and swapped in only when complete, so a crash mid-run
 leaves the previous report intact. One group that fails is marked failed while the others
@@ -152,8 +154,17 @@ def _index(summary: dict, title: str) -> str:
             + (f"<p style='background:#ffeb99;padding:6px'><b>{html.escape(summary['banner'])}</b></p>"
                if summary.get("banner") else "")
             + f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>月度通报 monthly dispatch</a></p>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+            + _index_measures(summary.get("measures"))
+            + f"<table><tr>{head}</tr>{''.join(rows)}</table>"
             f"<p>data: {html.escape(json.dumps(summary['data_vintage']))}; seed {summary['seed']}</p></body></html>")
+
+
+def _index_measures(m: dict | None) -> str:
+    if not m:
+        return ""
+    return (f"<p>措施 measures ({html.escape(m['month'])}): 本月到期 due {len(m['due'])}, 逾期 overdue "
+            f"{m['counts']['overdue']}, 本月完成 done {len(m['done'])} — "
+            "<a href='monthly_report.html#measures'>monthly_report.html</a></p>")
 
 
 def _csv(summary: dict) -> str:
@@ -187,6 +198,7 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
 
     plan = load_plan(config)
     month = last_full_month(plan, store_dir) if str(month) == "last" else pd.Period(str(month), freq="M")
+    measures = _measures(plan, month)  # a bad register fails the report before any notebook runs
     end = month.end_time.normalize()
     nb_dir = Path(notebooks) if notebooks else NOTEBOOKS
     final = Path(out) / Path(config).stem / f"{month}"
@@ -201,7 +213,8 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
         history = group_history(plan, store_dir, end, years=1)
         summary = {"plan": plan.name, "month": f"{month}", "generated_by": _versions(),
                    "data_vintage": _vintage(store_dir, history), "seed": seed, "n_sims": n_sims, "lang": lang,
-                   "banner": banner, "notes": {"month": list(res_m.notes), "ytd": list(res_y.notes)}, "groups": {}}
+                   "banner": banner, "notes": {"month": list(res_m.notes), "ytd": list(res_y.notes)}, "measures": measures,
+                   "groups": {}}
         base = {"config": str(config), "store": str(store_dir), "n_sims": n_sims, "seed": seed, "lang": lang}
         jobs = [("monthly_report", nb_dir / "monthly_report.ipynb", {**base, "month": f"{month}"}, None)]
         jobs += [(f"county_{g}", nb_dir / "county_trajectory.ipynb", {**base, "group": g, "as_of": f"{end:%Y-%m-%d}"}, g)
@@ -232,6 +245,16 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
         shutil.rmtree(work, ignore_errors=True)
         raise
     return ReportRun(final, summary)
+
+
+def _measures(plan, month: pd.Period) -> dict | None:
+    """The month's measures section (:func:`airq.measures.month_section`), with the files it was read from."""
+    from .measures import month_section, plan_measures
+
+    loaded = plan_measures(plan)  # ConfigError (a ValueError): one sentence naming file, line, column, value
+    if loaded is None:
+        return None
+    return {"register": plan.measures.register, "status": plan.measures.status, **month_section(*loaded, month)}
 
 
 def _swap(work: Path, final: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["ParameterError", "validate", "CountyView", "county_view", "monthly_table", "summary_text", "MonthView",
-           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames"]
+           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames", "measures_view"]
 
 # Names an IPython kernel defines itself; anything else unexpected is a misspelt parameter.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -256,6 +256,35 @@ def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> Mo
             row[f"p_meet_{k}"] = fc.indicators.loc[k, "p_meet"] if ok else None
         rows.append(row)
     return MonthView(month, plan, res_m, res_y, outlooks, pd.DataFrame(rows).set_index("group"))
+
+
+def measures_view(plan, month) -> dict | None:
+    """The plan's measures for the report month (:func:`airq.measures.month_section`) as tables, or None.
+
+    Returns None when the plan names no register (``[measures]``); else ``{"headline": str,
+    "tables": {title: DataFrame}}`` — due in the month, overdue at its end (days late, lead units),
+    done in the month, and the summary by lead unit. Register errors raise ``ConfigError``.
+    """
+    from .measures import month_section, plan_measures
+
+    loaded = plan_measures(plan)
+    if loaded is None:
+        return None
+    sec = month_section(*loaded, month)
+    cols = ["id", "status", "due", "days_late", "done_on", "lead_units", "due_text", "text"]
+
+    def table(rows):
+        frame = pd.DataFrame(rows, columns=list(dict.fromkeys([*cols, *(rows[0] if rows else [])])), dtype=object)[cols]
+        frame["lead_units"] = frame["lead_units"].map("、".join)
+        return frame.fillna("—").set_index("id")
+
+    counts = ", ".join(f"{k} {v}" for k, v in sec["counts"].items())
+    return {"headline": f"{plan.measures.register} as of {sec['as_of']}: {counts}",
+            "tables": {"本月到期 due this month": table(sec["due"]),
+                       "逾期 overdue (days late, lead units)": table(sec["overdue"]),
+                       "本月完成 done this month": table(sec["done"]),
+                       "按牵头单位 by lead unit": pd.DataFrame(sec["by_lead_unit"]).astype({"max_days_late": "Int64"})
+                       .set_index("lead_unit") if sec["by_lead_unit"] else pd.DataFrame()}}
 
 
 # --------------------------------------------------------------------------- what-if

@@ -1,6 +1,7 @@
 """End to end on synthetic data (no ../shared needed): ingest -> assess -> whatif, and the demo job."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,13 @@ from airq.demo import write_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = str(ROOT / "config" / "guigang_2023.toml")
+
+
+def _plan_text() -> str:
+    """The plan's TOML for a copy in another folder: its [measures] files named by absolute path."""
+    text = Path(CONFIG).read_text(encoding="utf-8")
+    return re.sub(r'^(register|status) = "([^"]+)"', lambda m: f'{m.group(1)} = "{(ROOT / "config" / m.group(2)).as_posix()}"',
+                  text, flags=re.M)
 
 
 def run(*argv, cwd=ROOT):
@@ -204,7 +212,7 @@ def test_assumed_valid_days_set_the_allowance(small_store):
 
 def test_dust_days_follow_the_plan_option(small_store, tmp_path):
     store = str(small_store / "store")
-    text = Path(CONFIG).read_text(encoding="utf-8").replace('dust_deduction = "none"', 'dust_deduction = "recompute"')
+    text = _plan_text().replace('dust_deduction = "none"', 'dust_deduction = "recompute"')
     plan = tmp_path / "plan.toml"
     plan.write_text(text, encoding="utf-8")
     # the two worst PM days of 全市 in January 2025 are declared dust days
@@ -227,7 +235,7 @@ def test_dust_days_follow_the_plan_option(small_store, tmp_path):
 
 def test_o3_from_the_group_mean_series_option(small_store, tmp_path):
     store = str(small_store / "store")
-    text = Path(CONFIG).read_text(encoding="utf-8").replace('o3_8h_aggregation = "mean_of_station_max"',
+    text = _plan_text().replace('o3_8h_aggregation = "mean_of_station_max"',
                                                             'o3_8h_aggregation = "max_of_mean_series"')
     plan = tmp_path / "plan.toml"
     plan.write_text(text, encoding="utf-8")

@@ -41,7 +41,9 @@ def demo(tmp_path_factory):
     write_demo(tmp / "raw", start="2025-01-01", end="2026-03-31")
     ingest_files("tidy", tmp / "raw", tmp / "store")
     plan = tmp / "plan_empty.toml"
-    plan.write_text(CONFIG.read_text(encoding="utf-8") + EMPTY_GROUP, encoding="utf-8")
+    text = CONFIG.read_text(encoding="utf-8")  # [measures] paths are relative to the TOML: made absolute for the copy
+    text = text.replace('= "guigang_2023_measures', f'= "{CONFIG.parent.as_posix()}/guigang_2023_measures')
+    plan.write_text(text + EMPTY_GROUP, encoding="utf-8")
     return tmp
 
 
