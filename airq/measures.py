@@ -385,7 +385,8 @@ def month_section(register: pd.DataFrame, events: pd.DataFrame | None, month) ->
     Returns
     -------
     dict
-        ``month``, ``as_of``, ``counts`` (measures per status), ``due`` (the measures due in
+        ``month``, ``as_of``, ``notes`` (e.g. a register of an earlier year than the month),
+        ``counts`` (measures per status), ``due`` (the measures due in
         the month, whatever their status), ``overdue`` (every measure overdue at the month's end,
         with ``days_late`` and its lead units), ``done`` (done in the month), ``by_lead_unit``
         (:func:`by_lead_unit` as a list of objects).
@@ -396,7 +397,13 @@ def month_section(register: pd.DataFrame, events: pd.DataFrame | None, month) ->
     due_in = t["due"].between(start, end)
     done_in = (t["status"] == "done") & t["done_on"].between(start, end)
     lead = by_lead_unit(t).astype(object).where(lambda f: f.notna(), None)
-    return {"month": f"{month}", "as_of": f"{end:%Y-%m-%d}",
+    years = sorted({int(d.year) for d in t["due"].dropna()})
+    notes = []
+    if years and month.year > years[-1]:
+        notes.append(f"the register holds the measures due in {', '.join(map(str, years))}; the report month {month} is "
+                     f"after all of them, so every dated measure not marked done counts as overdue: give the plan a "
+                     f"register for {month.year}, or mark the old measures done in the status file")
+    return {"month": f"{month}", "as_of": f"{end:%Y-%m-%d}", "notes": notes,
             "counts": {s: int((t["status"] == s).sum()) for s in STATUSES},
             "due": records(t[due_in]), "overdue": records(t[t["status"] == "overdue"]), "done": records(t[done_in]),
             "by_lead_unit": lead.to_dict("records")}

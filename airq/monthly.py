@@ -164,7 +164,8 @@ def _index_measures(m: dict | None) -> str:
         return ""
     return (f"<p>措施 measures ({html.escape(m['month'])}): 本月到期 due {len(m['due'])}, 逾期 overdue "
             f"{m['counts']['overdue']}, 本月完成 done {len(m['done'])} — "
-            "<a href='monthly_report.html#measures'>monthly_report.html</a></p>")
+            "<a href='monthly_report.html#measures'>monthly_report.html</a></p>"
+            + "".join(f"<p>注意 note: {html.escape(n)}</p>" for n in m.get("notes", [])))
 
 
 def _csv(summary: dict) -> str:

@@ -279,7 +279,8 @@ def measures_view(plan, month) -> dict | None:
         return frame.fillna("—").set_index("id")
 
     counts = ", ".join(f"{k} {v}" for k, v in sec["counts"].items())
-    return {"headline": f"{plan.measures.register} as of {sec['as_of']}: {counts}",
+    headline = "\n".join([f"{plan.measures.register} as of {sec['as_of']}: {counts}", *(f"注意 note: {n}" for n in sec["notes"])])
+    return {"headline": headline,
             "tables": {"本月到期 due this month": table(sec["due"]),
                        "逾期 overdue (days late, lead units)": table(sec["overdue"]),
                        "本月完成 done this month": table(sec["done"]),

@@ -266,6 +266,10 @@ def test_month_section_and_lead_units(files):
     lead = {r["lead_unit"]: r for r in sec["by_lead_unit"]}
     assert lead["区住建局"]["measures"] == 2 and lead["区住建局"]["done_late"] == 1
     assert json.dumps(sec, ensure_ascii=False)  # JSON-ready
+    assert sec["notes"] == []
+    # a report month after every due date of the register (the demo runs the 2023 plan on 2026): said
+    late = month_section(register, read_status(files[1], register), "2026-10")
+    assert any("after all of them" in n and "2026" in n for n in late["notes"])
     t = measure_status(register, None, "2023-09-05")
     assert by_lead_unit(t).set_index("lead_unit").loc["市七星生态环境局", "max_days_late"] == 103  # B: 25 May to 5 Sep
 
