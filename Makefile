@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.airq-installed
 
-.PHONY: demo test venv benchmark clean-venv lab
+.PHONY: demo test venv benchmark benchmark-national clean-venv lab
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -s -p no:cacheprovider
+
+# Issue 11: a synthetic national year (1,900 stations x 3 years; about half an hour today), each stage in its own
+# process beside the long-format pandas way; writes docs/performance.md. Smaller: make benchmark-national STATIONS=200
+STATIONS ?= 1900
+YEARS    ?= 3
+benchmark-national: $(STAMP)
+	AIRQ_BENCH_NATIONAL=1 AIRQ_BENCH_STATIONS=$(STATIONS) AIRQ_BENCH_YEARS=$(YEARS) \
+		$(BIN)/python -m pytest benchmarks/test_bench_national.py -s -p no:cacheprovider
 
 clean-venv:
 	rm -rf $(VENV)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from . import grid as _grid
 from .rules import get_rules, limits_for
 from .util import label as _label
 from .util import widen_float
@@ -134,13 +135,15 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
     if times.hasnans or stations_raw.isna().any():
         bad = np.flatnonzero(np.asarray(times.isna()) | stations_raw.isna().to_numpy())[0]
         raise ValueError(f"row {_label(frame.index[bad])}: missing station or time")
-    off = times != times.floor("h")
-    if off.any():
-        bad = np.flatnonzero(off)[0]
-        raise ValueError(f"row {_label(frame.index[bad])}: time {_label(times[bad])} is not on a whole hour")
-    station_str = stations_raw.astype(str).to_numpy()
-    dup = pd.DataFrame({"s": station_str, "t": times}).duplicated(keep="first").to_numpy()
-    if dup.any():
+    hours, off = _grid.hour_numbers(times)  # integer hours since the epoch (issue 11: no per-row objects)
+    if hours is None:
+        raise ValueError(f"row {_label(frame.index[off])}: time {_label(times[off])} is not on a whole hour")
+    stations, st_idx = _grid.station_codes(stations_raw)
+    h_min = int(hours.min()) if len(hours) else 0
+    span = int(hours.max()) - h_min + 1 if len(hours) else 1
+    if _grid.has_duplicates(st_idx.astype(np.int64) * span + (hours - h_min), len(stations) * span):
+        station_str = stations_raw.astype(str).to_numpy()  # the error path names the first duplicate as before
+        dup = pd.DataFrame({"s": station_str, "t": times}).duplicated(keep="first").to_numpy()
         bad = np.flatnonzero(dup)[0]
         raise ValueError(
             f"row {_label(frame.index[bad])}: duplicate station-hour ({station_str[bad]}, {_label(times[bad])}); "
@@ -153,23 +156,26 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
     if day1 < day0:
         raise ValueError(f"end {day1.date()} is before start {day0.date()}")
     n_days = int((day1 - day0).days) + 1
-    hour_idx = ((times - day0) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64)
+    hour_idx = hours - (day0 - pd.Timestamp(0)) // pd.Timedelta(hours=1)
     outside = (hour_idx < 0) | (hour_idx >= 24 * n_days)
     if outside.any():
         bad = np.flatnonzero(outside)[0]
         raise ValueError(f"row {_label(frame.index[bad])}: time {_label(times[bad])} is outside {day0.date()} .. {day1.date()}")
-    stations, st_idx = np.unique(station_str, return_inverse=True)
+    flat = st_idx.astype(np.int64) * (24 * n_days) + hour_idx  # position in the flat (station, hour) array
     values = {}
     for p in pollutants:
         col = frame[p]
-        try:
-            v = pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan)
-        except (ValueError, TypeError):
-            bad_mask = pd.to_numeric(col, errors="coerce").isna() & col.notna()
-            bad = np.flatnonzero(bad_mask.to_numpy())[0]
-            raise ValueError(f"row {_label(frame.index[bad])}, column {p!r}: non-numeric value {col.iloc[bad]!r}") from None
-        v = widen_float(col.to_numpy()) if col.dtype.kind == "f" else v
-        v = np.asarray(v, dtype=float)
+        if col.dtype == np.float64:  # the canonical dtype: the column's own values, no conversion
+            v = col.to_numpy()
+        else:
+            try:
+                v = pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+            except (ValueError, TypeError):
+                bad_mask = pd.to_numeric(col, errors="coerce").isna() & col.notna()
+                bad = np.flatnonzero(bad_mask.to_numpy())[0]
+                raise ValueError(f"row {_label(frame.index[bad])}, column {p!r}: non-numeric value {col.iloc[bad]!r}") from None
+            v = widen_float(col.to_numpy()) if col.dtype.kind == "f" else v
+            v = np.asarray(v, dtype=float)
         neg = v < 0
         if neg.any():
             bad = np.flatnonzero(neg)[0]
@@ -178,7 +184,7 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
                 "clean the table first (airq.quality.check_hourly flags such values as missing)"
             )
         arr = np.full((len(stations), 24 * n_days), np.nan)
-        arr[st_idx, hour_idx] = v
+        arr.reshape(-1)[flat] = v
         values[p] = arr
     return HourlyGrid(stations=pd.Index(stations, name="station"), start=day0, n_days=n_days, values=values)
 
@@ -252,7 +258,7 @@ def station_daily(data, *, rules=None, o3_1h_min_hours: int | None = None, drop_
     validity, o3_8h_limit, o3_1h_limit = _validity(grid, rules)
     n_st, n_days = len(grid.stations), grid.n_days
     out = {
-        "station": np.repeat(grid.stations.to_numpy(dtype=object), n_days),
+        "station": _grid.repeat_text(grid.stations, n_days),
         "date": np.tile(grid.days.to_numpy(), n_st),
     }
     counts = {}

@@ -135,6 +135,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import store_read as _store_read
 from .quality import POLLUTANTS, _canonical, _where
 from .store_integrity import StoreCorrupt, StoreError, StoreLocked, check_file, file_record, parquet_rows, sha256_file, verify_hint
 from .store_integrity import verify_store as _verify_store
@@ -469,10 +470,14 @@ def _finish_dtypes(frame: pd.DataFrame, table: _Table) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=None, record: dict | None = None) -> pd.DataFrame:
+def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=None, record: dict | None = None,
+                    raw: bool = False):
     """One partition as a canonical frame; :class:`StoreCorrupt` (naming it, pointing to ``airq verify``)
     when it cannot be read, lacks a column, holds a row of another month or, read whole, another
-    row count than ``record`` (its manifest entry)."""
+    row count than ``record`` (its manifest entry). With ``raw``, the same checks and an
+    :class:`airq.store_read.Part` for :func:`airq.store_read.assemble` (the fast path of :func:`load`)."""
+    if raw:
+        return _store_read.read_partition(store, rel, month, table.key, table.values, record, stations)
     path = store / rel
     bad = f"{rel} of the store {store}"
     try:
@@ -487,8 +492,9 @@ def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=N
         raise StoreCorrupt(f"{bad} holds {len(df)} rows, its manifest record {record['rows']}; {verify_hint(store)}")
     df = _finish_dtypes(df, table)
     if len(df):
-        months = df[table.key].dt.strftime("%Y-%m")
-        wrong = (months != month).to_numpy()
+        lo, hi = _store_read.month_bounds_ns(month)  # month membership by integer bounds (issue 11), NaT outside
+        t = df[table.key].to_numpy().view(np.int64)
+        wrong = (t < lo) | (t >= hi)
         if wrong.any():
             pos = int(np.flatnonzero(wrong)[0])
             raise StoreCorrupt(f"{bad}: row {pos} has {table.key} {_label(df[table.key].iloc[pos])}, outside month {month}; "
@@ -1025,6 +1031,18 @@ def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
         return (t1 is None or m0 < t1) and (t0 is None or m1 > t0)
 
     wanted = _months_checked(store, table, manifest, inside)
+    try:  # the fast path (airq.store_read, issue 11)
+        parts = [_read_partition(store, _rel(table, m), table, m, stations, record=rec, raw=True) for m, rec in wanted]
+        out = _store_read.assemble(parts, table.key, table.values, t0, t1)
+    except _store_read.Unsupported:  # a column type only the reference path handles
+        return _load_reference(store, table, wanted, stations, t0, t1)
+    return _empty_table(table) if out is None else out
+
+
+def _load_reference(store: Path, table: _Table, wanted: list, stations, t0, t1) -> pd.DataFrame:
+    """The reference read (the path of airq before issue 11): every partition to pandas, concat, filter,
+    canonical dtypes, stable sort by station and time. Used when :mod:`airq.store_read` cannot take a
+    partition; ``tests/test_fast_path.py`` proves both give the same frame."""
     parts = [_read_partition(store, _rel(table, m), table, m, stations, record=rec) for m, rec in wanted]
     parts = [p for p in parts if len(p)]
     if not parts:
