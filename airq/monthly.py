@@ -27,6 +27,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -57,9 +58,15 @@ class ReportRun:
 
 def last_full_month(plan, store_dir) -> pd.Period:
     """The last calendar month whose last day has data in the store (the month to report)."""
+    from . import store
     from .outlook import group_history
 
-    daily = group_history(plan, store_dir, pd.Timestamp.today().normalize() + pd.Timedelta(days=400), years=2)
+    months = sorted({m.group(1) for rel in store.read_manifest(store_dir).get("partitions", {})
+                     for m in [re.search(r"month=(\d{4}-\d{2})", rel)] if m})
+    if not months:
+        raise ValueError(f"the store {store_dir} holds no data; add it with airq ingest")
+    newest = pd.Period(months[-1], freq="M").end_time.normalize()  # the store's newest month, however old
+    daily = group_history(plan, store_dir, newest, years=2)
     have = daily[daily["aqi"].notna()]
     if have.empty:
         raise ValueError(f"the store {store_dir} holds no day with a valid AQI for the plan's groups; run `airq ingest`")

@@ -232,3 +232,10 @@ def test_proxy_note_counts_the_plans_stations_in_the_period_only(shared_real, ca
     assert len(feb) == 10 and len(in_plan) == 8  # the contrast site 德智高中 is not in any group
     code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "s", "--period", "2023-02")
     assert f"{len(in_plan)} station-day(s) of the plan's stations" in out and "contrast sites" in out
+
+
+def test_month_last_finds_the_newest_month_however_old(store):
+    """`airq report --month last` on a store whose data end long before today (README.zh-CN's cron example)."""
+    from airq.monthly import last_full_month
+
+    assert str(last_full_month(load_plan(CONFIG), store)) == "2025-12"
