@@ -59,6 +59,30 @@ def test_readme_opens_with_the_two_commands():
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def test_readme_zh_cn_opens_with_the_two_commands():
+    """Issue 13 item 4: the Chinese guide opens, right after its title, with the README's two commands."""
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[0].startswith("# "), "README.zh-CN.md must start with its title"
+    assert lines[1] == "```sh", "the first thing after the title must be the ```sh block of the two commands"
+    block = re.search(r"```sh\n(.*?)```", text, re.S).group(1)
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    assert [c for c in commands if c] == ["make demo", "make test"]
+    assert "README.zh-CN.md" in "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:40])
+
+
+def test_readme_zh_cn_names_only_real_subcommands():
+    """Every `airq <command>` of the Chinese guide is a subcommand of the CLI, and the guide covers the main ones."""
+    from airq.cli import build_parser
+
+    usage = build_parser().format_usage()
+    real = set(re.search(r"\{([a-z_,\-]+)\}", usage).group(1).split(","))
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\bairq +([a-z][a-z_\-]*)", text))
+    assert named <= real, f"not airq subcommands: {sorted(named - real)}"
+    assert {"ingest", "quality", "assess", "whatif", "forecast", "report", "measures", "verify"} <= named
+
+
 def test_rule_tables_ship_with_the_package():
     from importlib import resources
 
