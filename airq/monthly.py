@@ -161,6 +161,7 @@ def _index(summary: dict, title: str) -> str:
             + (f"<p style='background:#ffeb99;padding:6px'><b>{html.escape(summary['banner'])}</b></p>"
                if summary.get("banner") else "")
             + f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>月度通报 monthly dispatch</a></p>"
+            + "".join(f"<p><a href='{html.escape(f)}'>{html.escape(f)}</a></p>" for f in (summary.get("dispatch") or {}).values())
             + _index_measures(summary.get("measures"))
             + f"<table><tr>{head}</tr>{''.join(rows)}</table>"
             f"<p>data: {html.escape(json.dumps(summary['data_vintage']))}; seed {summary['seed']}</p></body></html>")
@@ -203,6 +204,7 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
     from .outlook import forecast_groups, group_history
     from .config import load_plan
     from .report import assessment_payload, forecast_payload
+    from .dispatch import write_dispatch
 
     plan = load_plan(config)
     month = last_full_month(plan, store_dir) if str(month) == "last" else pd.Period(str(month), freq="M")
@@ -245,6 +247,7 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
                     "files": {"html": f"{stem}.html", "notebook": f"{stem}.ipynb"}}
             bar(stem)
         title = f"{plan.name} — {month}"
+        summary["dispatch"] = write_dispatch(summary, work, plan, Path(config).stem)  # the Word 通报 and Excel tables
         atomic_write_text(work / "summary.json", json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
         atomic_write_text(work / "summary.csv", _csv(summary))
         atomic_write_text(work / "index.html", _index(summary, title))
