@@ -5,6 +5,10 @@ The canonical hourly table (``station``, ``time`` = hour start in Beijing time, 
 station x hour grid: every hour of every whole natural day from the first to the last day of the
 data exists, and hours absent from the input are missing values *before* anything is computed.
 The grid is then reshaped to (station, day, 24) and every statistic is an array operation.
+Rows are laid on the grid by integer keys (:mod:`airq.grid`: station codes by pyarrow, hours
+since the epoch, duplicates by an occupancy bitmap — issue 11), never by sorting Python strings;
+:func:`station_daily` of a table lays out a block of stations at a time in reused buffers (the
+same numbers: every statistic of a station-day depends on its own 24 hours only).
 
 Daily values (GB 3095 Table 4; HJ 663 §6.1.2; standards.md §2.3-2.4):
 
@@ -112,6 +116,30 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
         station-hours or negative values (use :mod:`airq.quality` to resolve them first) or
         data outside ``start``/``end``; the message names the first offending row.
     """
+    lay = _layout(frame, pollutants, start, end)
+    values = {}
+    for p, v in lay.values.items():
+        arr = np.full((len(lay.stations), 24 * lay.n_days), np.nan)
+        arr.reshape(-1)[lay.flat] = v
+        values[p] = arr
+    return HourlyGrid(stations=lay.stations, start=lay.start, n_days=lay.n_days, values=values)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where every row of a checked hourly table goes on the grid: ``flat`` = station index x
+    ``24 * n_days`` + hour index (``st_idx`` the station index), ``values`` the checked float64 columns."""
+
+    stations: pd.Index
+    start: pd.Timestamp
+    n_days: int
+    st_idx: np.ndarray
+    flat: np.ndarray
+    values: dict
+
+
+def _layout(frame: pd.DataFrame, pollutants=None, start=None, end=None) -> _Layout:
+    """The checks of :func:`to_grid` (same order, same sentences) and each row's place on the grid."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"to_grid takes a DataFrame, not {type(frame).__name__}")
     for col in ("station", "time"):
@@ -139,9 +167,17 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
     if hours is None:
         raise ValueError(f"row {_label(frame.index[off])}: time {_label(times[off])} is not on a whole hour")
     stations, st_idx = _grid.station_codes(stations_raw)
-    h_min = int(hours.min()) if len(hours) else 0
-    span = int(hours.max()) - h_min + 1 if len(hours) else 1
-    if _grid.has_duplicates(st_idx.astype(np.int64) * span + (hours - h_min), len(stations) * span):
+    first_day = times.min().normalize() if len(times) else None
+    last_day = times.max().normalize() if len(times) else None
+    own = start is None and end is None and len(hours) > 0  # the grid spans the data's own days: no row outside
+    if own:
+        h0 = (first_day - pd.Timestamp(0)) // pd.Timedelta(hours=1)
+        span = 24 * (int((last_day - first_day).days) + 1)
+    else:
+        h0 = int(hours.min()) if len(hours) else 0
+        span = int(hours.max()) - h0 + 1 if len(hours) else 1
+    key = st_idx.astype(np.int64) * span + (hours - h0)  # (station, hour) as one integer
+    if _grid.has_duplicates(key, len(stations) * span):
         station_str = stations_raw.astype(str).to_numpy()  # the error path names the first duplicate as before
         dup = pd.DataFrame({"s": station_str, "t": times}).duplicated(keep="first").to_numpy()
         bad = np.flatnonzero(dup)[0]
@@ -149,19 +185,22 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
             f"row {_label(frame.index[bad])}: duplicate station-hour ({station_str[bad]}, {_label(times[bad])}); "
             "resolve duplicates first (airq.quality.check_hourly)"
         )
-    day0 = pd.Timestamp(start).normalize() if start is not None else (times.min().normalize() if len(times) else None)
-    day1 = pd.Timestamp(end).normalize() if end is not None else (times.max().normalize() if len(times) else None)
+    day0 = pd.Timestamp(start).normalize() if start is not None else first_day
+    day1 = pd.Timestamp(end).normalize() if end is not None else last_day
     if day0 is None:
         raise ValueError("hourly table is empty and no start/end was given")
     if day1 < day0:
         raise ValueError(f"end {day1.date()} is before start {day0.date()}")
     n_days = int((day1 - day0).days) + 1
-    hour_idx = hours - (day0 - pd.Timestamp(0)) // pd.Timedelta(hours=1)
-    outside = (hour_idx < 0) | (hour_idx >= 24 * n_days)
-    if outside.any():
-        bad = np.flatnonzero(outside)[0]
-        raise ValueError(f"row {_label(frame.index[bad])}: time {_label(times[bad])} is outside {day0.date()} .. {day1.date()}")
-    flat = st_idx.astype(np.int64) * (24 * n_days) + hour_idx  # position in the flat (station, hour) array
+    if own:
+        flat = key  # the same day0 and number of days
+    else:
+        hour_idx = hours - (day0 - pd.Timestamp(0)) // pd.Timedelta(hours=1)
+        outside = (hour_idx < 0) | (hour_idx >= 24 * n_days)
+        if outside.any():
+            bad = np.flatnonzero(outside)[0]
+            raise ValueError(f"row {_label(frame.index[bad])}: time {_label(times[bad])} is outside {day0.date()} .. {day1.date()}")
+        flat = st_idx.astype(np.int64) * (24 * n_days) + hour_idx  # position in the flat (station, hour) array
     values = {}
     for p in pollutants:
         col = frame[p]
@@ -183,10 +222,8 @@ def to_grid(frame: pd.DataFrame, *, pollutants=None, start=None, end=None) -> Ho
                 f"row {_label(frame.index[bad])}, column {p!r}: negative concentration {v[bad]:g}; "
                 "clean the table first (airq.quality.check_hourly flags such values as missing)"
             )
-        arr = np.full((len(stations), 24 * n_days), np.nan)
-        arr.reshape(-1)[flat] = v
-        values[p] = arr
-    return HourlyGrid(stations=pd.Index(stations, name="station"), start=day0, n_days=n_days, values=values)
+        values[p] = v
+    return _Layout(stations=pd.Index(stations, name="station"), start=day0, n_days=n_days, st_idx=st_idx, flat=flat, values=values)
 
 
 def _validity(grid: HourlyGrid, rules):
@@ -254,14 +291,37 @@ def station_daily(data, *, rules=None, o3_1h_min_hours: int | None = None, drop_
     >>> station_daily(h)[["station", "date", "pm25", "n_pm25"]].to_dict("records")
     [{'station': 'A', 'date': Timestamp('2024-01-01 00:00:00'), 'pm25': 30.0, 'n_pm25': 24}]
     """
-    grid = data if isinstance(data, HourlyGrid) else to_grid(data)
-    validity, o3_8h_limit, o3_1h_limit = _validity(grid, rules)
+    if isinstance(data, HourlyGrid):
+        stations, start, n_days = data.stations, data.start, data.n_days
+        validity, o3_8h_limit, o3_1h_limit = _validity(data, rules)
+        cols = _daily_arrays(data, validity, o3_8h_limit, o3_1h_limit, o3_1h_min_hours)
+    else:
+        lay = _layout(data)
+        stations, start, n_days = lay.stations, lay.start, lay.n_days
+        validity, o3_8h_limit, o3_1h_limit = _validity(HourlyGrid(stations, start, n_days, {}), rules)
+        cols = _daily_by_blocks(lay, validity, o3_8h_limit, o3_1h_limit, o3_1h_min_hours)
+    n_st = len(stations)
+    days = pd.date_range(start, periods=n_days, freq="D")
+    out = {"station": _grid.repeat_text(stations, n_days), "date": np.tile(days.to_numpy(), n_st)}
+    for c in _DAILY_COLUMNS:
+        out[c] = cols[c].ravel()
+    frame = pd.DataFrame(out)
+    frame["date"] = pd.to_datetime(frame["date"])
+    if drop_empty:
+        frame = frame[cols["any_valid"].ravel()].reset_index(drop=True)
+    return frame
+
+
+#: Columns of :func:`station_daily` after ``station`` and ``date``, in order.
+_DAILY_COLUMNS = (*_MEAN_POLLUTANTS, "o3_8h", "o3_1h", *(f"n_{p}" for p in _MEAN_POLLUTANTS), "n_o3_1h", "n_o3_8h")
+#: Grid hours per pollutant laid out at once by :func:`station_daily` (whole stations; ~8 MB a block).
+_BLOCK_HOURS = 1 << 20
+
+
+def _daily_arrays(grid: HourlyGrid, validity, o3_8h_limit, o3_1h_limit, o3_1h_min_hours) -> dict:
+    """Every statistic of :func:`station_daily` as a (station, day) array, plus ``any_valid``."""
     n_st, n_days = len(grid.stations), grid.n_days
-    out = {
-        "station": _grid.repeat_text(grid.stations, n_days),
-        "date": np.tile(grid.days.to_numpy(), n_st),
-    }
-    counts = {}
+    out = {}
     any_valid = np.zeros((n_st, n_days), dtype=bool)
     for p in _MEAN_POLLUTANTS:
         if p in grid.values:
@@ -269,8 +329,8 @@ def station_daily(data, *, rules=None, o3_1h_min_hours: int | None = None, drop_
             mean = np.where(n >= validity.daily_min_hours, mean, np.nan)
         else:
             mean, n = np.full((n_st, n_days), np.nan), np.zeros((n_st, n_days), dtype=np.int64)
-        out[p] = mean.ravel()
-        counts[f"n_{p}"] = n.ravel().astype(np.int64)
+        out[p] = mean
+        out[f"n_{p}"] = n.astype(np.int64)
         any_valid |= n > 0
     if "o3" in grid.values:
         o3 = grid.daily_view("o3")
@@ -287,16 +347,50 @@ def station_daily(data, *, rules=None, o3_1h_min_hours: int | None = None, drop_
     else:
         o3_8h = o3_1h = np.full((n_st, n_days), np.nan)
         n_windows = n1 = np.zeros((n_st, n_days), dtype=np.int64)
-    out["o3_8h"] = o3_8h.ravel()
-    out["o3_1h"] = o3_1h.ravel()
-    out.update(counts)
-    out["n_o3_1h"] = n1.ravel().astype(np.int64)
-    out["n_o3_8h"] = n_windows.ravel().astype(np.int64)
-    frame = pd.DataFrame(out)
-    frame["date"] = pd.to_datetime(frame["date"])
-    if drop_empty:
-        frame = frame[any_valid.ravel()].reset_index(drop=True)
-    return frame
+    out["o3_8h"], out["o3_1h"] = o3_8h, o3_1h
+    out["n_o3_1h"], out["n_o3_8h"] = n1.astype(np.int64), n_windows.astype(np.int64)
+    out["any_valid"] = any_valid
+    return out
+
+
+def _daily_by_blocks(lay: _Layout, validity, o3_8h_limit, o3_1h_limit, o3_1h_min_hours) -> dict:
+    """:func:`_daily_arrays` of the whole grid, laid out a block of stations at a time in reused buffers.
+
+    Every statistic of a station-day depends on that station-day's 24 hours only (sums along the
+    hour axis, windows inside the day), so a block gives exactly the numbers of the whole grid;
+    the whole grid (24 h x days x stations x pollutants, ~0.8 GB for a national year) is never
+    allocated (issue 11: memory is time on this machine).
+    """
+    n_st, n_days, hours = len(lay.stations), lay.n_days, 24 * lay.n_days
+    per = max(1, _BLOCK_HOURS // hours)
+    st_idx = lay.st_idx
+    order = None if len(st_idx) < 2 or bool((st_idx[1:] >= st_idx[:-1]).all()) else np.argsort(st_idx, kind="stable")
+    grouped = st_idx if order is None else st_idx[order]
+    n_blocks = -(-n_st // per)
+    cuts = np.searchsorted(grouped, [min(b * per, n_st) for b in range(n_blocks + 1)])  # rows of each block
+    buffers = {p: np.empty(min(per, n_st) * hours) for p in lay.values}
+    out = None
+    for b in range(len(cuts) - 1):
+        s0, s1 = b * per, min((b + 1) * per, n_st)
+        r0, r1 = int(cuts[b]), int(cuts[b + 1])
+        rows = slice(r0, r1) if order is None else order[r0:r1]
+        flat = lay.flat[rows] - s0 * hours
+        values = {}
+        for p, v in lay.values.items():
+            buf = buffers[p][: (s1 - s0) * hours]
+            buf.fill(np.nan)
+            buf[flat] = v[rows]
+            values[p] = buf.reshape(s1 - s0, hours)
+        got = _daily_arrays(HourlyGrid(lay.stations[s0:s1], lay.start, n_days, values), validity, o3_8h_limit, o3_1h_limit,
+                            o3_1h_min_hours)
+        if out is None:
+            out = {k: np.empty((n_st, n_days), dtype=a.dtype) for k, a in got.items()}
+        for k, a in got.items():
+            out[k][s0:s1] = a
+    if out is None:  # no station
+        out = _daily_arrays(HourlyGrid(lay.stations, lay.start, n_days, {p: np.empty((0, hours)) for p in lay.values}),
+                            validity, o3_8h_limit, o3_1h_limit, o3_1h_min_hours)
+    return out
 
 
 def _window_means(o3: np.ndarray, min_hours: int) -> tuple[np.ndarray, np.ndarray]:
