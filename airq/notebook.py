@@ -284,8 +284,16 @@ def measures_view(plan, month) -> dict | None:
             "tables": {"本月到期 due this month": table(sec["due"]),
                        "逾期 overdue (days late, lead units)": table(sec["overdue"]),
                        "本月完成 done this month": table(sec["done"]),
-                       "按牵头单位 by lead unit": pd.DataFrame(sec["by_lead_unit"]).astype({"max_days_late": "Int64"})
-                       .set_index("lead_unit") if sec["by_lead_unit"] else pd.DataFrame()}}
+                       "按牵头单位 by lead unit": _lead_table(sec["by_lead_unit"])}}
+
+
+def _lead_table(rows) -> pd.DataFrame:
+    """The summary by lead unit; a unit with no late measure shows '—' as its max days late, not <NA>."""
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows).set_index("lead_unit")
+    frame["max_days_late"] = [("—" if v is None or pd.isna(v) else int(v)) for v in frame["max_days_late"]]
+    return frame
 
 
 # --------------------------------------------------------------------------- what-if
