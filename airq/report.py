@@ -157,10 +157,6 @@ def assessment_document(res, plan) -> dict:
     }
 
 
-def _cell(value, decimals, has=True) -> str:
-    return _fmt(value, decimals) if has else "—"
-
-
 def assessment_text(res, plan, *, title: str | None = None) -> str:
     """The assessment for a terminal: one table of groups, notes, then each group's targets.
 
@@ -184,12 +180,12 @@ def assessment_text(res, plan, *, title: str | None = None) -> str:
             "group": g,
             "valid_days": int(stats.loc[g, "valid_days"]) if not pd.isna(stats.loc[g, "valid_days"]) else 0,
             "good_days": int(stats.loc[g, "good_days"]) if has else "—",
-            "good_day_ratio": _cell(pub.loc[g, "good_day_ratio"], dec.get("good_day_ratio", 1), has) if has else "—",
+            "good_day_ratio": _fmt(pub.loc[g, "good_day_ratio"], dec.get("good_day_ratio", 1)) if has else "—",
             "heavy_days": int(stats.loc[g, "heavy_days"]) if has else "—",
-            "heavy_day_ratio": _cell(pub.loc[g, "heavy_day_ratio"], dec.get("heavy_day_ratio", 1)) if has else "—",
-            "pm25_mean": _cell(pub.loc[g, "pm25_mean"], dec.get("pm25_mean", 1)) if has else "—",
+            "heavy_day_ratio": _fmt(pub.loc[g, "heavy_day_ratio"], dec.get("heavy_day_ratio", 1)) if has else "—",
+            "pm25_mean": _fmt(pub.loc[g, "pm25_mean"], dec.get("pm25_mean", 1)) if has else "—",
             "pm25_mean_prev": last,
-            "composite_index": _cell(pub.loc[g, "composite_index"], dec.get("composite_index", 2)) if has else "—",
+            "composite_index": _fmt(pub.loc[g, "composite_index"], dec.get("composite_index", 2)) if has else "—",
             "rank": res.ranks.get(g) if res.ranks.get(g) is not None else "—",
             "sufficient": ("yes" if bool(stats.loc[g, "sufficient"]) else "no") if has else "—",
         })
