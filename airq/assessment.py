@@ -4,7 +4,8 @@ This module only wires the stages together (each stage lives in its own module a
 only the stages before it):
 
 1. :func:`station_days` — station daily values for a period: computed from the hourly store
-   (:func:`airq.hourly.station_daily`, with validity counts) and, for station-days without any
+   (:func:`airq.hourly.station_daily`, with validity counts; read from the store's station-daily
+   cache where it is fresh, :mod:`airq.daily_cache`, the same numbers) and, for station-days without any
    hourly data, the station-daily values received as such (the daily store, e.g. the published
    CNEMC daily values). Where both exist, the values computed from hours win; the ``origin``
    column says which was used. Daily rows flagged as proxies of the natural day (a
@@ -38,7 +39,7 @@ import pandas as pd
 from . import store as _store
 from .config import Plan
 from .groups import group_daily, group_daily_aqi
-from .hourly import station_daily
+from . import daily_cache
 from .stats import parse_period, period_stats, previous_period, publish, rank
 from .targets import assess_targets
 from .units import crosses_reference_state_change
@@ -83,14 +84,15 @@ def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False,
     """
     start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
     stop = end + pd.Timedelta(days=1)  # the store's ends are exclusive
-    hourly = _store.load(store_dir, start=start, end=stop, stations=list(stations))
-    hourly = hourly[["station", "time", *[c for c in ("so2", "no2", "co", "o3", "pm10", "pm25") if c in hourly]]]
-    parts = []
-    if len(hourly):
-        sd = station_daily(hourly)
+    hourly = None
+    if with_hourly:
+        hourly = _store.load(store_dir, start=start, end=stop, stations=list(stations))
+        hourly = hourly[["station", "time", *[c for c in ("so2", "no2", "co", "o3", "pm10", "pm25") if c in hourly]]]
+        sd = daily_cache.compute(hourly)
         sd = sd[(sd.date >= start) & (sd.date <= end)]
-        has_hours = sd[[c for c in sd.columns if c.startswith("n_")]].sum(axis=1) > 0
-        parts.append(sd[has_hours].assign(origin="hourly"))
+    else:  # the station-daily cache where fresh, the same numbers (airq.daily_cache, issue 11)
+        sd = _store.load_station_daily(store_dir, start=start, end=stop, stations=list(stations))
+    parts = [sd.assign(origin="hourly")] if len(sd) else []
     daily = _store.load_daily(store_dir, start=start, end=stop, stations=list(stations))
     proxies = 0
     proxy_keys = pd.DataFrame({"station": pd.Series(dtype=str), "date": pd.Series(dtype="datetime64[ns]")})
@@ -345,7 +347,8 @@ def load_group_days(plan, store_dir, start, end, names, accept_proxy=False, rule
     """
     stations = sorted({s for g in names for s in plan.group_stations(g)})
     need_hourly = plan.options.o3_8h_aggregation != "mean_of_station_max"
-    sd, hourly = station_days(store_dir, start, end, stations, accept_proxy=accept_proxy, with_hourly=True)
+    sd = station_days(store_dir, start, end, stations, accept_proxy=accept_proxy, with_hourly=need_hourly)
+    sd, hourly = sd if need_hourly else (sd, None)
     if sd.empty:
         raise ValueError(f"the store {store_dir} holds no data of {', '.join(names[:6])}{' ...' if len(names) > 6 else ''} "
                          f"between {start:%Y-%m-%d} and {end:%Y-%m-%d}; add it with airq ingest (airq quality --store "

@@ -135,6 +135,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import daily_cache as _cache
 from . import store_read as _store_read
 from .quality import POLLUTANTS, _canonical, _where
 from .store_integrity import StoreCorrupt, StoreError, StoreLocked, check_file, file_record, parquet_rows, sha256_file, verify_hint
@@ -420,15 +421,15 @@ def _roll_forward(store: Path) -> list[str]:
 
 def _clean_temps(store: Path) -> list[str]:
     removed = []
-    for sub in ("hourly", "daily", "conflicts", "quality", "."):
+    for sub in ("hourly", "daily", _cache.KEY, "conflicts", "quality", "."):
         base = store / sub
         if not base.is_dir():
             continue
-        pattern = f"*/.*{_TMP_MARK}*.tmp" if sub in ("hourly", "daily") else f".*{_TMP_MARK}*.tmp"
+        pattern = f"*/.*{_TMP_MARK}*.tmp" if sub in ("hourly", "daily", _cache.KEY) else f".*{_TMP_MARK}*.tmp"
         for p in base.glob(pattern):
             p.unlink()
             removed.append(str(p.relative_to(store)))
-        if sub in ("hourly", "daily"):
+        if sub in ("hourly", "daily", _cache.KEY):
             for d in base.iterdir():
                 if d.is_dir() and _MONTH_RE.match(d.name) and not any(d.iterdir()):
                     d.rmdir()
@@ -669,6 +670,15 @@ def _unstage(store: Path, staged: list, created_dirs: list) -> None:
             pass
 
 
+def _stage_cache(store: Path, month: str, hourly: pd.DataFrame, source_sha256: str, staged: list, created_dirs: list) -> dict:
+    """Stage the station daily values of a month's hourly partition (:mod:`airq.daily_cache`); {rel: record}."""
+    frame = _cache.compute(hourly)
+    data = _cache.parquet_bytes(frame)
+    rel = _cache.rel_of(month)
+    tmp = _stage_file(store, rel, staged, created_dirs, lambda t: _write_bytes(t, data))
+    return {rel: _cache.record(file_record(tmp, rows=len(frame)), month, source_sha256)}
+
+
 def _commit(store: Path, manifest: dict, staged: list) -> list:
     """Stage the manifest (last), then write the journal naming every staged file: the commit point.
 
@@ -762,7 +772,7 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
         _refuse_without_manifest(store, what)
         staged: list[tuple[Path, Path]] = []  # (tmp, final)
         created_dirs: list[Path] = []
-        rows, conflict_pieces, part_info, files_info = [], [], {}, {}
+        rows, conflict_pieces, part_info, files_info, cache_info = [], [], {}, {}, {}
         try:
             it = month_list
             if progress:
@@ -782,8 +792,11 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                     conflict_pieces.append(conflicts)
                 written = merged is not None
                 if written:
-                    tmp = _stage_file(store, rel, staged, created_dirs, lambda t, m=merged: _write_parquet(_finish_dtypes(m, table), t))
+                    merged = _finish_dtypes(merged, table)
+                    tmp = _stage_file(store, rel, staged, created_dirs, lambda t, m=merged: _write_parquet(m, t))
                     part_info[rel] = file_record(tmp, rows=len(merged))
+                    if table is _HOURLY:
+                        cache_info.update(_stage_cache(store, month, merged, part_info[rel]["sha256"], staged, created_dirs))
                 rows.append({"month": month, **counts, "written": written})
             data_staged = bool(staged)
             recorded_files = _recorded_files(store, manifest)
@@ -841,6 +854,8 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
             }
             manifest = dict(manifest)
             manifest["partitions"] = {**manifest.get("partitions", {}), **part_info}
+            if cache_info:
+                manifest[_cache.KEY] = {**manifest.get(_cache.KEY, {}), **cache_info}
             manifest["files"] = {**recorded_files, **{rel: {**rec, "seq": seq} for rel, rec in files_info.items()}}
             manifest["ingests"] = [*manifest.get("ingests", []), entry]
             journal = _commit(store, manifest, staged)
@@ -1098,6 +1113,141 @@ def load_daily(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) 
     pm25, o3_8h, o3_1h`` (float64) and the stored extra columns.
     """
     return _load(_DAILY, store_dir, start, end, stations, "load_daily")
+
+
+def load_station_daily(store_dir=DEFAULT_STORE, *, start=None, end=None, stations=None) -> pd.DataFrame:
+    """Station daily values computed from the stored hours; ``[start, end)`` on ``date``.
+
+    The same frame as :func:`airq.daily_cache.compute` of :func:`load` over the same period
+    and stations, restricted to the period (station-days with at least one valid hour, sorted by
+    station and date), read from the station-daily cache where it is fresh and computed from the
+    hours of the other months (:mod:`airq.daily_cache`). ``start``/``end`` are cut to whole days.
+
+    Returns
+    -------
+    DataFrame
+        :data:`airq.daily_cache.COLUMNS`; ``attrs["cache_months"]`` and ``attrs["computed_months"]``
+        list the months read from the cache and computed from the hours.
+
+    Raises
+    ------
+    As :func:`load`; a cache file that does not match its manifest record is :class:`StoreCorrupt`.
+    """
+    what = "load_station_daily"
+    store = Path(store_dir)
+    if not store.is_dir():
+        return load(store, start=start, end=end, stations=stations)  # raises load's FileNotFoundError
+    _settle(store, what)
+    t0, t1 = _bound(start, "start", what), _bound(end, "end", what)
+    t0, t1 = (None if t0 is None else t0.normalize()), (None if t1 is None else t1.ceil("D"))
+    if stations is not None:
+        stations = [stations] if isinstance(stations, str) else [str(s) for s in stations]
+    manifest = read_manifest(store)
+    _refuse_without_manifest(store, what)
+    months = [m for m, _ in _months_checked(store, _HOURLY, manifest, lambda m: _month_inside(m, t0, t1))]
+    cached = [m for m in months if _cache.is_fresh(manifest, m)]
+    parts = []
+    for m in months:
+        if m in cached:
+            rel = _cache.rel_of(m)
+            check_file(store, rel, manifest[_cache.KEY][rel])
+            parts.append(_read_cache(store, rel, stations))
+        else:
+            lo = pd.Timestamp(m + "-01")
+            hi = (lo.to_period("M") + 1).to_timestamp()
+            hours = load(store, start=max(lo, t0) if t0 is not None else lo, end=min(hi, t1) if t1 is not None else hi,
+                         stations=stations)
+            frame = _cache.compute(hours)
+            parts.append((np.asarray(frame["station"].to_numpy(dtype=object), dtype=object), None,
+                          {c: frame[c].to_numpy() if c != "date" else frame[c].to_numpy().view(np.int64) for c in _cache.COLUMNS[1:]}))
+    out = _join_daily(parts, t0, t1)
+    out.attrs["cache_months"], out.attrs["computed_months"] = cached, [m for m in months if m not in cached]
+    return out
+
+
+def _month_inside(month: str, t0, t1) -> bool:
+    m0 = pd.Timestamp(month + "-01")
+    m1 = (m0.to_period("M") + 1).to_timestamp()
+    return (t1 is None or m0 < t1) and (t0 is None or m1 > t0)
+
+
+def _read_cache(store: Path, rel: str, stations):
+    try:
+        names, idx, cols = _cache.read_month(store / rel, stations)
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreCorrupt(f"{rel} of the store {store} cannot be read ({_short(str(exc), 120)}); {verify_hint(store)}") from None
+    except KeyError as exc:
+        raise StoreCorrupt(f"{rel} of the store {store} lacks column(s) {exc.args[0]}; {verify_hint(store)}") from None
+    return names, idx, cols
+
+
+def _join_daily(parts: list, t0, t1) -> pd.DataFrame:
+    """Concatenate month pieces (station names, station index or None for names per row, columns), cut to
+    ``[t0, t1)``, in station-then-date order (integer codes of the sorted union of the names)."""
+    parts = [p for p in parts if len(p[2]["date"])]
+    if not parts:
+        return _cache.empty()
+    union = np.asarray(sorted({str(n) for names, _, _ in parts for n in names}), dtype=object)
+    codes = []
+    for names, idx, cols in parts:
+        where = np.searchsorted(union, names)
+        codes.append(where[idx] if idx is not None else where)
+    code = np.concatenate(codes)
+    cols = {c: np.concatenate([p[2][c] for p in parts]) for c in _cache.COLUMNS[1:]}
+    keep = np.ones(len(code), dtype=bool)
+    if t0 is not None:
+        keep &= cols["date"] >= t0.value
+    if t1 is not None:
+        keep &= cols["date"] < t1.value
+    order = np.flatnonzero(keep)[np.lexsort((cols["date"][keep], code[keep]))]
+    out = {"station": _store_read.decode(code[order], union)}
+    out["date"] = cols["date"][order].view("datetime64[ns]")
+    for c in _cache.COLUMNS[2:]:
+        out[c] = cols[c][order].astype("int64" if c.startswith("n_") else "float64", copy=False)
+    return pd.DataFrame(out)
+
+
+def refresh_station_daily(store_dir=DEFAULT_STORE, *, months=None) -> list:
+    """Compute the station-daily cache of the months where it is absent, stale or damaged, in one commit.
+
+    For a store written before the cache existed (or by another :data:`airq.daily_cache.VERSION`);
+    ``months`` limits it to those ``YYYY-MM``. Each hourly partition is checked first (a damaged one
+    is an error: rebuild it with ``airq verify --repair-from``). Returns the files written.
+    """
+    store = Path(store_dir)
+    with _locked(store):
+        _roll_forward(store)
+        _clean_temps(store)
+        manifest = read_manifest(store)
+        prefix = "hourly/month="
+        hourly = sorted(rel[len(prefix):len(prefix) + 7] for rel in manifest.get("partitions", {}) if rel.startswith(prefix))
+        todo = [m for m in hourly if (months is None or m in set(months)) and not (
+            _cache.is_fresh(manifest, m) and _cache_intact(store, _cache.rel_of(m), manifest[_cache.KEY][_cache.rel_of(m)]))]
+        if not todo:
+            return []
+        staged, created_dirs, info = [], [], {}
+        try:
+            for m in todo:
+                rel = _cache.hourly_rel(m)
+                rec = manifest["partitions"][rel]
+                check_file(store, rel, rec, full=True, context="the station-daily cache was not refreshed")
+                hours = _read_partition(store, rel, _HOURLY, m, record=rec)
+                info.update(_stage_cache(store, m, hours, rec["sha256"], staged, created_dirs))
+            manifest = {**manifest, _cache.KEY: {**manifest.get(_cache.KEY, {}), **info}}
+            journal = _commit(store, manifest, staged)
+        except BaseException:
+            _unstage(store, staged, created_dirs)
+            raise
+        _finish(store, "refresh_station_daily")
+        return [f for _, f in journal]
+
+
+def _cache_intact(store: Path, rel: str, rec: dict) -> bool:
+    try:
+        check_file(store, rel, rec, full=True)
+    except StoreCorrupt:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------

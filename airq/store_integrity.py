@@ -42,6 +42,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import daily_cache as _cache
+
 __all__ = [
     "StoreError",
     "StoreCorrupt",
@@ -255,7 +257,7 @@ def _full_check(store: Path, rel: str, record: dict):
 def _on_disk(store: Path, tmp_mark: str) -> dict:
     """Files of the store's layout on disk: {"partitions": [rel], "flags": [rel], "conflicts": [rel], "temps": [rel]}."""
     out = {"partitions": [], "flags": [], "conflicts": [], "temps": []}
-    for table in ("hourly", "daily"):
+    for table in ("hourly", "daily", "stationdaily"):
         out["partitions"] += sorted(p.relative_to(store).as_posix() for p in store.glob(f"{table}/month=*/data.parquet"))
     out["flags"] = sorted(p.relative_to(store).as_posix() for p in store.glob("quality/*.parquet") if tmp_mark not in p.name)
     out["conflicts"] = sorted(p.relative_to(store).as_posix() for p in store.glob("conflicts/*.csv") if tmp_mark not in p.name)
@@ -339,8 +341,9 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
         return rep
     parts = manifest.get("partitions", {})
     files = manifest.get("files")
+    caches = manifest.get(_cache.KEY) or {}
     rows = sum(int(rec.get("rows") or 0) for rec in parts.values())
-    for rel, rec in sorted(parts.items()):
+    for rel, rec in sorted({**parts, **caches}.items()):
         p = _full_check(store, rel, rec)
         if p:
             rep.problems.append(p)
@@ -360,8 +363,13 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
         elif sha256_file(path) != c.get("sha256"):
             rep.problems.append(_problem(rel, "sha256 differs", "changed after airq wrote it (a record of conflicts; "
                                          "no computation reads it)"))
+    stale = _cache.stale_months(manifest)
+    if stale:
+        rep.notes.append(f"the station-daily cache of {len(stale)} month(s) ({_months_text(stale)}) is absent or was computed "
+                         "from other hours or by another airq version: those months are computed from their hours on every "
+                         "read (correct, slower); airq verify --refresh-cache computes it")
     for rel in disk["partitions"]:
-        if rel not in parts:
+        if rel not in parts and rel not in caches:
             rep.problems.append(_problem(rel, "not in manifest", "a partition airq did not record: it is not read; move it "
                                          "out of the store, or rebuild its month with --repair-from"))
     if files is None:
@@ -377,8 +385,30 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
             rep.problems.append(_problem(rel, "not in manifest", "a conflicts file airq did not record"))
     if disk["temps"]:
         rep.notes.append(f"{len(disk['temps'])} leftover temporary file(s) of an interrupted ingest (removed by the next ingest)")
-    rep.checked = {"partitions": len(parts), "flag_files": len(files or {}), "conflict_files": len(recorded_conflicts), "rows": rows}
+    rep.checked = {"partitions": len(parts), "flag_files": len(files or {}), "conflict_files": len(recorded_conflicts), "rows": rows,
+                   "station_daily_files": len(caches)}
     return rep
+
+
+def _months_text(months: list) -> str:
+    return ", ".join(months) if len(months) <= 4 else f"{months[0]} … {months[-1]}"
+
+
+def _refresh_caches(store: Path, report: VerifyReport) -> list:
+    """Recompute the station-daily cache files that are damaged or stale, where their hourly partition is sound."""
+    from . import store as _store
+
+    damaged = {p["file"] for p in report.problems}
+    months = set()
+    for rel in damaged:
+        if rel.startswith(f"{_cache.KEY}/month="):
+            months.add(rel[len(_cache.KEY) + 7:len(_cache.KEY) + 14])
+    months |= set(_cache.stale_months(_store.read_manifest(store)))
+    months = sorted(m for m in months if _cache.hourly_rel(m) not in damaged)
+    if not months:
+        return []
+    written = _store.refresh_station_daily(store, months=months)
+    return [rel for rel in written if rel.startswith(f"{_cache.KEY}/")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,7 +454,7 @@ def recover_journal(store_dir) -> list:
         if staged:
             try:
                 new = json.loads(staged[0].read_text(encoding="utf-8"))
-                records = {**new["partitions"], **(new.get("files") or {})}
+                records = {**new["partitions"], **(new.get("stationdaily") or {}), **(new.get("files") or {})}
                 for e in new.get("ingests", []):
                     c = e.get("conflicts") or {}
                     if c.get("file"):
@@ -570,6 +600,11 @@ def repair(store_dir, sources, *, progress: bool = False, fix_journal: bool = Fa
                             "from_ingests": sorted({s for rel in rebuilt for s in targets[rel]})}
                     _store.replace_files(store, rebuilt, note=note)
         after = verify_store(store, recover=False)
+        refreshed = _refresh_caches(store, after)
+        if refreshed:
+            after = verify_store(store, recover=False)
+            after.repaired += [{"file": rel, "detail": "station daily values recomputed from the month's hourly partition"}
+                               for rel in refreshed]
         after.recovered = before.recovered
         for rel, data in sorted(rebuilt.items()):
             same = hashlib.sha256(data).hexdigest() == (manifest.get("partitions", {}).get(rel)

@@ -577,7 +577,7 @@ def test_station_days_with_both_paths(tmp_path, monkeypatch):
         return S._empty_table(S._HOURLY) if got is None else got
 
     monkeypatch.setattr(S, "load", reference_load)
-    monkeypatch.setattr("airq.assessment.station_daily", _reference_station_daily)
+    monkeypatch.setattr("airq.hourly.station_daily", _reference_station_daily)
     ref, ref_h = station_days(*args, with_hourly=True)
     pd.testing.assert_frame_equal(fast, ref, check_exact=True)
     pd.testing.assert_frame_equal(fast_h, ref_h, check_exact=True)

@@ -69,6 +69,8 @@ def test_round_trip_and_layout(tmp_path):
     assert sorted(p.relative_to(store).as_posix() for p in store.rglob("*.parquet")) == [
         "hourly/month=2024-01/data.parquet",
         "hourly/month=2024-02/data.parquet",
+        "stationdaily/month=2024-01/data.parquet",  # the station daily values of each month (airq.daily_cache)
+        "stationdaily/month=2024-02/data.parquet",
     ]
     back = S.load(store)
     pd.testing.assert_frame_equal(back, df)
@@ -140,9 +142,10 @@ def test_adding_a_month_rewrites_only_that_month(tmp_path):
     S.ingest(jan, tmp_path)
     before = snapshot(tmp_path)
     res = S.ingest(feb.iloc[:10], tmp_path)
-    assert res.written == ["hourly/month=2024-02/data.parquet", "manifest.json"]
+    assert res.written == ["hourly/month=2024-02/data.parquet", "stationdaily/month=2024-02/data.parquet", "manifest.json"]
     after = snapshot(tmp_path)
     assert after["hourly/month=2024-01/data.parquet"] == before["hourly/month=2024-01/data.parquet"]
+    assert after["stationdaily/month=2024-01/data.parquet"] == before["stationdaily/month=2024-01/data.parquet"]
     S.ingest(feb, tmp_path)
     assert snapshot(tmp_path)["hourly/month=2024-01/data.parquet"] == before["hourly/month=2024-01/data.parquet"]
     pd.testing.assert_frame_equal(S.load(tmp_path), df.sort_values(["station", "time"]).reset_index(drop=True))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from airq import daily_cache
 from airq import store as S
 from airq.cli import main
 from airq.demo import write_demo
@@ -37,15 +38,19 @@ SEED = 20250107
 
 
 def state(store: Path):
-    """What a reader sees: hourly data, flags, the manifest's files, ingests and conflicts files."""
+    """What a reader sees: hourly data, flags, the station daily values, the manifest's files, ingests and
+    conflicts files, the months of the station-daily cache. The cache must be fresh for every month and
+    equal to the daily values computed from the hours (airq.daily_cache)."""
     man = S.read_manifest(store)
     conflicts = sorted((e.get("conflicts") or {}).get("file") or "" for e in man["ingests"])
-    return (S.load(store), load_flags(store, "hourly"), sorted(man["partitions"]), sorted(man["files"]),
-            [e["seq"] for e in man["ingests"]], conflicts)
+    hours, days = S.load(store), S.load_station_daily(store)
+    assert days.attrs["computed_months"] == [] and days.equals(daily_cache.compute(hours))
+    return (hours, load_flags(store, "hourly"), days, sorted(man["partitions"]), sorted(man["files"]),
+            [e["seq"] for e in man["ingests"]], conflicts, sorted(man.get(daily_cache.KEY, {})))
 
 
 def same(a, b) -> bool:
-    return a[0].equals(b[0]) and a[1].equals(b[1]) and a[2:] == b[2:]
+    return a[0].equals(b[0]) and a[1].equals(b[1]) and a[2].equals(b[2]) and a[3:] == b[3:]
 
 
 def ingest_cmd(store: Path, files) -> list:
@@ -100,8 +105,10 @@ def test_the_commit_has_enough_steps(setup):
     steps = setup["steps"]
     assert not same(setup["before"], setup["after"])
     assert not setup["before"][1].equals(setup["after"][1])  # the ingest brings new flags
+    assert not setup["before"][2].equals(setup["after"][2])  # and new station daily values
     kinds = " ".join(steps)
-    for what in ("staged hourly/month=2025-02", "staged hourly/month=2025-03", "staged quality/flags-hourly-",
+    for what in ("staged hourly/month=2025-02", "staged hourly/month=2025-03", "staged stationdaily/month=2025-03",
+                 "staged quality/flags-hourly-",
                  "staged conflicts/", "staged manifest.json", "commit point", "replaced manifest.json", "journal removed"):
         assert what in kinds, what
     assert len(steps) >= 10
