@@ -500,6 +500,7 @@ def _year_to_date_targets(plan, store_dir, daily, loaded_from, names, year, as_o
         ytd, _ = load_group_days(plan, store_dir, year_start, as_of_ts, names, accept_proxy, rules)
         ytd = ytd[ytd.date <= as_of_ts]
     ytd_stats = period_stats(ytd, start=year_start, end=as_of_ts, **kw).set_index("group")
+    by_group = dict(iter(ytd.groupby("group", sort=False, observed=True)))
     targets, reused = {}, []
     for g in names:
         if g not in ytd_stats.index or int(ytd_stats.loc[g, "valid_days"]) == 0:
@@ -509,7 +510,7 @@ def _year_to_date_targets(plan, store_dir, daily, loaded_from, names, year, as_o
             continue
         if from_default:
             reused.append(g)
-        targets[g] = assess_targets(position(ytd_stats.loc[g], ytd, g), tv, as_of=as_of_ts.date(), year=year,
+        targets[g] = assess_targets(position(ytd_stats.loc[g], by_group[g], g), tv, as_of=as_of_ts.date(), year=year,
                                     reporting_decimals=_comparison_decimals(plan))
     return targets, reused
 

@@ -149,7 +149,8 @@ def read_month(path: Path, stations=None) -> tuple[np.ndarray, np.ndarray, dict]
     idx = st.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     keep = None
     if stations is not None:
-        wanted = np.isin(names, np.asarray(list(stations), dtype=object))
+        wanted_set = {str(x) for x in stations}
+        wanted = np.fromiter((n in wanted_set for n in names), dtype=bool, count=len(names))
         keep = wanted[idx]
         idx = idx[keep]
     cols = {}

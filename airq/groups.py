@@ -48,6 +48,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import grid as _grid
 from .aqi import daily_aqi
 from .hourly import HourlyGrid, station_daily, to_grid
 from .util import label as _label
@@ -285,15 +286,17 @@ def group_daily(
     if station_daily["station"].isna().any():
         i = int(np.flatnonzero(station_daily["station"].isna().to_numpy())[0])
         raise ValueError(f"{what}: row {_label(station_daily.index[i])}: missing station code")
-    stations = station_daily["station"].astype(str).to_numpy()
-    dup = pd.DataFrame({"s": stations, "d": dates}).duplicated().to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+    st_code, st_names = pd.factorize(station_daily["station"].astype(str), sort=False)
+    all_dates = pd.DatetimeIndex(np.unique(dates.to_numpy()))
+    day = all_dates.searchsorted(dates).astype(np.int64)
+    if _grid.has_duplicates(st_code.astype(np.int64) * len(all_dates) + day, max(len(st_names), 1) * len(all_dates)):
+        stations = station_daily["station"].astype(str).to_numpy()
+        i = int(np.flatnonzero(pd.DataFrame({"s": stations, "d": dates}).duplicated().to_numpy())[0])
         raise ValueError(
             f"{what}: row {_label(station_daily.index[i])}: duplicate station-day ({stations[i]}, {dates[i].date()})"
         )
     if not allow_absent_stations:
-        known = set(stations)
+        known = set(st_names)
         for g, members in groups_.items():
             absent = [m for m in members if m not in known]
             if absent:
@@ -304,38 +307,57 @@ def group_daily(
 
     values = {p: (_numeric_column(station_daily, p, what) if p in present else np.full(len(station_daily), np.nan))
               for p in GROUP_POLLUTANTS}
-    long = pd.DataFrame({"station": stations, "date": dates, **values})
-    member = pd.DataFrame(
-        [(g, s) for g, ms in groups_.items() for s in ms], columns=["group", "station"]
-    )  # one row per membership (a handful of rows, not data rows)
-    joined = member.merge(long, on="station", how="inner")
-    joined["group"] = pd.Categorical(joined["group"], categories=list(groups_))
-    grouped = joined.groupby(["group", "date"], observed=False)
-    sums = grouped[list(GROUP_POLLUTANTS)].sum(min_count=1)
-    counts = grouped[list(GROUP_POLLUTANTS)].count()
-
-    all_dates = pd.DatetimeIndex(np.unique(dates.to_numpy()))
-    full = pd.MultiIndex.from_product([pd.CategoricalIndex(list(groups_), categories=list(groups_)), all_dates],
-                                      names=["group", "date"])
-    sums = sums.reindex(full)
-    counts = counts.reindex(full).fillna(0).astype(np.int64)
+    sums, counts = _group_sums(values, st_code, list(st_names), day, groups_, len(all_dates))
     need = np.repeat(np.array([thr[g] for g in groups_], dtype=np.int64), len(all_dates))
 
     out = pd.DataFrame({"group": np.repeat(np.array(list(groups_), dtype=object), len(all_dates)),
                         "date": np.tile(all_dates.to_numpy(), len(groups_))})
     for p in GROUP_POLLUTANTS:
-        n = counts[p].to_numpy()
+        n = counts[p]
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = sums[p].to_numpy(dtype=float, na_value=np.nan) / n
+            mean = sums[p] / n
         out[p] = np.where(n >= need, mean, np.nan)
     out["n_stations"] = np.repeat(np.array([len(m) for m in groups_.values()], dtype=np.int64), len(all_dates))
     for p in GROUP_POLLUTANTS:
-        out[f"n_stations_{p}"] = counts[p].to_numpy()
+        out[f"n_stations_{p}"] = counts[p]
     out["min_stations"] = need
 
     if method == "max_of_group_mean":
         out = _o3_from_group_series(out, hourly, groups_, thr, allow_absent_stations)
     return out
+
+
+def _group_sums(values: dict, st_code, st_names: list, day, groups_: dict, n_days: int) -> tuple[dict, dict]:
+    """Sums (NaN where no valid value) and counts of the members' values per group and day, dense
+    (group-major, ``n_days`` a group), by integer codes (issue 11).
+
+    The rows of a group-day are summed in membership order, then row order — the order of
+    ``members.merge(long, on="station")`` — by pandas' groupby sum (compensated, as before), so the
+    sums are bit for bit those of the membership join it replaces."""
+    order = np.argsort(st_code, kind="stable")
+    bounds = np.searchsorted(st_code[order], np.arange(len(st_names) + 1))
+    pos = {s: i for i, s in enumerate(st_names)}
+    rows, key = [], []
+    for gi, members in enumerate(groups_.values()):
+        for s in members:
+            i = pos.get(s)
+            if i is None:
+                continue
+            r = order[bounds[i]:bounds[i + 1]]
+            rows.append(r)
+            key.append(gi * n_days + day[r])
+    size = len(groups_) * n_days
+    rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    key = np.concatenate(key) if key else np.zeros(0, dtype=np.int64)
+    grouped = pd.DataFrame({p: values[p][rows] for p in GROUP_POLLUTANTS}).groupby(key, sort=True)
+    s, c = grouped.sum(min_count=1), grouped.count()
+    sums, counts = {}, {}
+    for p in GROUP_POLLUTANTS:
+        sums[p] = np.full(size, np.nan)
+        sums[p][s.index.to_numpy()] = s[p].to_numpy(dtype=float, na_value=np.nan)
+        counts[p] = np.zeros(size, dtype=np.int64)
+        counts[p][c.index.to_numpy()] = c[p].to_numpy()
+    return sums, counts
 
 
 def _o3_from_group_series(out, hourly, groups_, thr, allow_absent) -> pd.DataFrame:

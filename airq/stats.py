@@ -802,12 +802,18 @@ def _recompute_without_pm(frame, is_dust, aqi, primary, aqi_kw):
 
 
 def _primary_counts(primary, valid, codes, G) -> pd.DataFrame:
-    tokens = pd.Series(primary[valid], index=np.flatnonzero(valid), dtype=object).fillna("").str.split(",").explode()
-    tokens = tokens[tokens.isin(DAILY_INDICATORS)]
+    """Days on which each indicator is (one of) the primary pollutant(s), per group.
+
+    ``primary`` holds few distinct texts (``"pm25"``, ``"pm25,o3_8h"`` ...): each distinct text is
+    split once, and a day counts for every indicator its text names."""
+    rows = np.flatnonzero(valid)
+    texts = pd.Series(primary[valid], dtype=object).fillna("")
+    inv, uniq = pd.factorize(texts, use_na_sentinel=False)
+    named = [set(str(u).split(",")) for u in uniq]
     out = {}
     for ind in DAILY_INDICATORS:  # a loop over seven indicators
-        rows = tokens.index[tokens.to_numpy() == ind].to_numpy(dtype=np.int64)
-        out[f"days_primary_{ind}"] = np.bincount(codes[rows], minlength=G).astype(np.int64)
+        has = np.fromiter((ind in n for n in named), dtype=bool, count=len(named))
+        out[f"days_primary_{ind}"] = np.bincount(codes[rows[has[inv]]], minlength=G).astype(np.int64)
     return pd.DataFrame(out)
 
 
