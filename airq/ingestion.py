@@ -320,6 +320,8 @@ def ingest_files(
         clean.attrs.clear()
     else:
         clean, qflags = quality.check_daily(frame, known_stations=known_stations, fix_co_units=fix_co_units)
+    n_read = len(frame)
+    del frame  # the reader's frame is not needed any more: free it before the store's copies (issue 11)
     qflags = qflags[list(FLAG_COLUMNS)]
     flags = pd.concat([parse_flags, qflags], ignore_index=True) if len(parse_flags) or len(qflags) else qflags
     attach, flags_file = _flags_attachment(flags, store_dir, table, files)
@@ -330,10 +332,10 @@ def ingest_files(
                  wait=wait, on_wait=on_wait)
     notes = readers.aqistudy_summary(attrs["aqistudy"]) if "aqistudy" in attrs else []
     notes += [n for n in attrs.get("read_notes", []) if n not in notes]  # header-only files, repeated lines, cut last lines
-    if len(frame) == 0:
+    if n_read == 0:
         notes.append("nothing to store: no file holds a data row")
     return IngestReport(
-        fmt, table, files, len(frame), result, flags, flags_file, notes,
+        fmt, table, files, n_read, result, flags, flags_file, notes,
         hour_label=hour_label if table == "hourly" else None,
         encodings=attrs.get("encodings", {}),
         encoding_detected=attrs.get("encoding_detected", encoding == "auto"),

@@ -762,8 +762,8 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
         )
     src = _source_entries(sources)
     store = Path(store_dir)
-    months_of = new[table.key].dt.strftime("%Y-%m").to_numpy(dtype=object)
-    month_list = sorted(set(months_of))
+    month_no = new[table.key].to_numpy().astype("datetime64[M]")  # month membership by integer months (issue 11)
+    month_list = [str(m) for m in np.unique(month_no)]
 
     with _locked(store, wait=wait, on_wait=on_wait):
         _roll_forward(store)
@@ -786,7 +786,7 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                 if record is not None or (store / rel).is_file():  # never merge into (and re-hash) a damaged partition
                     check_file(store, rel, record, full=True, context=f"{what} refused, nothing was written")
                     stored = _read_partition(store, rel, table, month, record=record)
-                part_new = new.loc[months_of == month]
+                part_new = new.loc[month_no == np.datetime64(month, "M")]
                 merged, counts, conflicts = _merge(stored, part_new, table, on_conflict)
                 if conflicts is not None:
                     conflict_pieces.append(conflicts)

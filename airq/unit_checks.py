@@ -152,13 +152,18 @@ def co_series_flags(work: pd.DataFrame, *, key: str, averaging: str, fix: bool =
     need = CO_SERIES_MIN_VALUES[averaging]
     co = pd.to_numeric(work["co"], errors="coerce").to_numpy(dtype=float, na_value=np.nan).copy()
     n = len(co)
-    src = work["source"].astype(str).to_numpy(dtype=object) if "source" in work.columns else np.full(n, "the table", dtype=object)
-    st = work["station"].astype(str).to_numpy(dtype=object)
     t = pd.to_datetime(work[key]).to_numpy(dtype="datetime64[ns]")
-    keys = pd.DataFrame({"s": src, "st": st, "m": t.astype("datetime64[M]")})
-    sid = keys.groupby(["s", "st", "m"], sort=False).ngroup().to_numpy()  # station, file, month
-    pid = keys.groupby(["s", "st"], sort=False).ngroup().to_numpy()  # station, whole file
-    fid = keys.groupby(["s"], sort=False).ngroup().to_numpy()  # whole file
+    # series ids by integer codes (issue 11: no groupby over millions of Python strings); only the
+    # numbering of the series differs from a groupby's, and nothing below depends on it
+    if "source" in work.columns:
+        fid, src = pd.factorize(work["source"].astype(str))
+    else:
+        fid, src = np.zeros(n, dtype=np.int64), pd.Index(["the table"])
+    st_code, st = pd.factorize(work["station"].astype(str))
+    month = t.astype("datetime64[M]").astype(np.int64)
+    fid, st_code = fid.astype(np.int64), st_code.astype(np.int64)
+    pid = pd.factorize(fid * max(len(st), 1) + st_code)[0]  # station, whole file
+    sid = pd.factorize(pid.astype(np.int64) * (int(month.max() - month.min()) + 1) + (month - month.min()))[0]  # station, file, month
     with np.errstate(invalid="ignore"):
         pos = co > 0
     n1, m1 = _count_median(co, pos, sid)
@@ -180,7 +185,7 @@ def co_series_flags(work: pd.DataFrame, *, key: str, averaging: str, fix: bool =
         over = {1: f"{n1[g]} values",
                 2: f"the station's {n2[pid[i]]} values in the file (this month alone has {n1[g]})",
                 3: f"the {n3[fid[i]]} values of the file's {k3[fid[i]]} station(s) that have fewer than {need} each (pooled)"}[lvl[i]]
-        head = f"{src[i]}: station {st[i]}, {pd.Timestamp(t[i]):%Y-%m}: median CO {_g(m)} mg/m³ over {over} is "
+        head = f"{src[fid[i]]}: station {st[st_code[i]]}, {pd.Timestamp(t[i]):%Y-%m}: median CO {_g(m)} mg/m³ over {over} is "
         if high[i]:
             head += (f"above {_g(hi)} mg/m³, the most a station's median CO can be, so the series looks like µg/m³ "
                      f"(= {_g(m / 1000)} mg/m³)")
@@ -191,7 +196,7 @@ def co_series_flags(work: pd.DataFrame, *, key: str, averaging: str, fix: bool =
             act = "rescaled × 1000 (fix_co_units)" if fix else "set missing"
         texts[g] = f"{head}; its {int(flagged[g])} value(s) {act}"
     detail = pd.Series(texts).reindex(sid[rows]).to_numpy(dtype=object)
-    out = _block(st[rows], t[rows], co[rows], CO_UNIT_FILE, detail)
+    out = _block(np.asarray(st, dtype=object)[st_code[rows]], t[rows], co[rows], CO_UNIT_FILE, detail)
     if fix:
         co[rows] = np.where(high[rows], co[rows] / 1000.0, co[rows] * 1000.0)
     else:
