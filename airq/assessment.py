@@ -402,7 +402,8 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     if as_of_ts is not None and not start <= as_of_ts <= end:
         raise ValueError(f"as_of {as_of_ts:%Y-%m-%d} is outside the period {start:%Y-%m-%d} .. {end:%Y-%m-%d}: the targets "
                          "are judged on the year to date inside the period; give a day of the period")
-    daily, proxy_keys = _load_for_assessment(plan, store_dir, start, end, prev_start, loaded, accept_proxy, rules)
+    daily, proxy_keys, loaded_from = _load_for_assessment(plan, store_dir, start, end, prev_start, prev_end, loaded,
+                                                          accept_proxy, rules)
     members = {s for g in names for s in plan.group_stations(g)}
     proxies = int((proxy_keys["station"].isin(members) & proxy_keys["date"].between(start, end)).sum())
     kw, mode, dust, word = stats_keywords(plan, dust_days, names, composite_limits, dust_mode)
@@ -420,7 +421,8 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     targets = {}
     if start.year == end.year:
         as_of_ts = as_of_ts or last_data_day(cur[cur["group"].isin(names)]) or end
-        targets, reused = _year_to_date_targets(plan, store_dir, daily, prev_start, names, start.year, as_of_ts, kw, accept_proxy, rules)
+        targets, reused = _year_to_date_targets(plan, store_dir, daily, loaded_from, names, start.year, as_of_ts, kw, accept_proxy,
+                                                rules)
         if reused:
             notes.append(f"targets of {', '.join(reused)} for {start.year} are the plan's [targets.default], not targets set for that year")
     elif as_of_ts is not None:
@@ -432,15 +434,31 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
                       ranks=ranks, ranked_among=[g for g in ranked if g in ranks])
 
 
-def _load_for_assessment(plan, store_dir, start, end, prev_start, names, accept_proxy, rules):
-    """Group days from the comparison period's start to the period's end; a clear error when the period is empty."""
-    daily, proxies = load_group_days(plan, store_dir, prev_start, end, names, accept_proxy, rules, proxy_keys=True)
+def _load_for_assessment(plan, store_dir, start, end, prev_start, prev_end, names, accept_proxy, rules):
+    """Group days of the period and of its comparison period, and the first day from which the days up to
+    the period's end are all loaded. One read when the two periods touch, two otherwise (a month and the
+    same month last year, not the thirteen months between); a clear error when the period is empty."""
+    if prev_end + pd.Timedelta(days=1) >= start:
+        daily, proxies = load_group_days(plan, store_dir, prev_start, end, names, accept_proxy, rules, proxy_keys=True)
+        loaded_from = prev_start
+    else:
+        loaded_from = start
+        daily, proxies = load_group_days(plan, store_dir, start, end, names, accept_proxy, rules, proxy_keys=True)
+        try:
+            before, proxies_before = load_group_days(plan, store_dir, prev_start, prev_end, names, accept_proxy, rules,
+                                                     proxy_keys=True)
+        except ValueError:  # no data in the comparison period (the rest was checked by the first read): no statistics
+            before, proxies_before = daily.iloc[0:0], proxies.iloc[0:0]
+        notes = list(dict.fromkeys([*before.attrs.get("notes", []), *daily.attrs.get("notes", [])]))
+        daily = pd.concat([before, daily], ignore_index=True)
+        daily.attrs["notes"] = notes
+        proxies = pd.concat([proxies_before, proxies], ignore_index=True)
     in_period = daily[(daily.date >= start) & (daily.date <= end)]
     if in_period.empty:
         raise ValueError(f"the store {store_dir} holds no data of {', '.join(names[:6])}{' ...' if len(names) > 6 else ''} "
                          f"between {start:%Y-%m-%d} and {end:%Y-%m-%d}; add it with airq ingest (airq quality --store "
                          f"{store_dir} --period {start:%Y-%m-%d}/{end:%Y-%m-%d} shows what the store holds)")
-    return daily, proxies
+    return daily, proxies, loaded_from
 
 
 def _ranks(all_stats: pd.DataFrame, ranked: list) -> dict:
