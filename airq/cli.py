@@ -14,7 +14,9 @@ Commands
 ``airq demo``    the demo job (see ``make demo``).
 
 Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status
-(2 for usage errors, 1 for data errors).
+(2 for usage errors, 1 for data errors). The ``airq: error:`` / ``airq: warning:`` prefixes are the
+same in every language (scripts and logs look for them); the commands that print text take
+``--lang zh|en`` (default: zh for a Chinese plan, else en; docs/i18n.md).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ import warnings
 import pandas as pd
 
 from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
-from .cli_common import CLIError
+from .cli_common import CLIError, add_lang_argument, lang_of
+from .i18n import t
 from .rules import RULE_NAMES, get_rules, rules_for
 from .units import AirqUnitWarning, co_unit_message
 
@@ -101,7 +104,7 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
         else:  # not ours: shown as it would have been
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
     for note in notes:
-        print(f"airq: warning: {note}", file=sys.stderr)
+        print(t("cli.warning", "en", message=note), file=sys.stderr)
     sub = {k: (None if pd.isna(res[f"iaqi_{k}"]) else int(res[f"iaqi_{k}"])) for k in indicators}
     aqi = None if pd.isna(res["aqi"]) else int(res["aqi"])
     primary = [] if aqi is None or not res["primary"] else res["primary"].split(",")
@@ -122,21 +125,23 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, sort_keys=True))
         return 0
-    print(f"rules      {rs.name} ({rs.standard}, {mode})")
+    lang = lang_of(args)
+    print(t("cli.aqi.rules", lang, rules=rs.name, standard=rs.standard, mode=t(f"cli.aqi.mode_{mode}", lang)))
     if aqi is None:
-        print("AQI        not published (missing indicator; see the rule set's missing-data rule)")
+        print(t("cli.aqi.not_published", lang))
     else:
-        print(f"AQI        {aqi}")
-        print(f"level      {payload['level']} {payload['level_name']} {payload['category']} {payload['colour']}")
+        print(t("cli.aqi.aqi", lang, aqi=aqi))
+        print(t("cli.aqi.level", lang, level=payload["level"], name=payload["level_name"], category=payload["category"],
+                colour=payload["colour"]))
         names = [f"{p} {INDICATOR_NAMES.get(p, p)}" for p in primary]
-        print(f"primary    {', '.join(names) if names else '— (AQI <= 50)'}")
+        print(t("cli.aqi.primary", lang, names=", ".join(names) if names else t("cli.aqi.no_primary", lang)))
         if "over_standard" in payload:
-            print(f"over std.  {', '.join(payload['over_standard']) or '—'}")
-    print("sub-indices")
+            print(t("cli.aqi.over", lang, names=", ".join(payload["over_standard"]) or "—"))
+    print(t("cli.aqi.sub", lang))
     for k in indicators:
         v = sub[k]
         shown = raw_text.get(k, "—")
-        print(f"  {k:<6} {shown:>8}  IAQI {v if v is not None else '—'}")
+        print(t("cli.aqi.iaqi", lang, key=f"{k:<6}", value=f"{shown:>8}", iaqi=v if v is not None else "—"))
     return 0
 
 
@@ -169,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--realtime", "--hourly", action="store_true", help="real-time (hourly) AQI: so2 no2 co o3 pm10 pm25 (1-h values)")
     p.add_argument("--allow-missing", action="store_true", help="accept missing indicators (rule set's missing-data rule applies)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_lang_argument(p)
     p.add_argument("values", nargs="+", metavar="KEY=VALUE")
     p.set_defaults(func=_cmd_aqi)
 
@@ -194,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CLIError, StoreError) as exc:
-        print(f"airq: error: {exc}", file=sys.stderr)
+        print(t("cli.error", "en", message=exc), file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `airq quality ... | head`
         import os
@@ -202,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # disk full, permissions, a folder that vanished: one sentence, not a traceback
-        print(f"airq: error: {os_error_sentence(exc, getattr(args, 'store', None))}", file=sys.stderr)
+        print(t("cli.error", "en", message=os_error_sentence(exc, getattr(args, "store", None))), file=sys.stderr)
         return 1
 
 

@@ -7,7 +7,9 @@ import json
 
 import pandas as pd
 
-from .cli_common import CLIError, add_plan_arguments, as_of_arg, cli_message, load_plan, plan_from_args, read_dust
+from .cli_common import (CLIError, add_lang_argument, add_plan_arguments, as_of_arg, cli_message, lang_of, load_plan,
+                         plan_from_args, read_dust)
+from .i18n import t
 from .report import jsonable
 from .rules import RULE_NAMES
 
@@ -34,7 +36,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(assessment_document(res, plan), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    print(assessment_text(res, plan))
+    print(assessment_text(res, plan, lang=lang_of(args, plan)))
     return 0
 
 
@@ -89,7 +91,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(res.to_dict(), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    print(whatif_text(res))
+    print(whatif_text(res, lang_of(args, plan)))
     return 0
 
 
@@ -126,15 +128,29 @@ def _cmd_rulechange(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    print(f"{start:%Y-%m-%d} .. {end:%Y-%m-%d} judged under HJ 633—2012 and under HJ 633—2026")
-    print(side[[c for c in cols if c in side.columns]].round(1).to_string(index=False))
-    print(f"\n{len(changed)} group-day(s) change category:")
+    from .textable import format_table
+
+    lang = lang_of(args, plan)
+    print(t("cli.rulechange.header", lang, start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
+    shown = [c for c in cols if c in side.columns]
+    print(format_table(side[shown].round(1), headers=_rulechange_headers(shown, lang)))
+    print("\n" + t("cli.rulechange.changed", lang, n=len(changed)))
     if len(changed):
         show = changed.copy()
         show["date"] = pd.to_datetime(show["date"]).dt.strftime("%Y-%m-%d")
-        print(show[["group", "date", "aqi_2012", "category_2012", "primary_2012", "aqi_2026", "category_2026", "primary_2026"]]
-              .to_string(index=False, na_rep="—"))
+        shown = ["group", "date", "aqi_2012", "category_2012", "primary_2012", "aqi_2026", "category_2026", "primary_2026"]
+        print(format_table(show[shown], headers=_rulechange_headers(shown, lang), decimals=0))
     return 0
+
+
+def _rulechange_headers(cols, lang: str) -> dict:
+    """``good_days_2012`` -> its header in ``lang`` (English: the column name as it is)."""
+    out = {}
+    for c in cols:
+        base, _, year = c.rpartition("_") if c[-4:] in ("2012", "2026") else (c, "", "")
+        word = t(f"cli.rulechange.col.{base}", lang)
+        out[c] = f"{word}_{year}" if year and lang == "en" else (f"{word}（{year}）" if year else word)
+    return out
 
 
 def _add_dust_arguments(p) -> None:
@@ -159,6 +175,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012",
                    help="S_i of the composite index: GB 3095—2012 grade II (default, published practice) or the limits in force")
     p.add_argument("--json", action="store_true", help="print one JSON object: period, groups, ranking, notes, options")
+    add_lang_argument(p)
     p.add_argument("--meta", action="store_true", help=argparse.SUPPRESS)  # kept for old scripts: notes are always in the JSON
     p.set_defaults(func=_cmd_assess)
 
@@ -178,6 +195,7 @@ def add_parsers(sub) -> None:
     _add_dust_arguments(p)
     p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day")
     p.add_argument("--json", action="store_true")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_whatif)
 
     p = sub.add_parser("rulechange", help="a period under both AQI rule sets, and the days that change category")
@@ -186,4 +204,5 @@ def add_parsers(sub) -> None:
     p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
     p.add_argument("--group", action="append", help="only this group (repeatable)")
     p.add_argument("--json", action="store_true")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_rulechange)

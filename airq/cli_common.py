@@ -1,13 +1,16 @@
 """What the command modules share: the one-line error, loading a plan, reading dust days, dates.
 
 Every error is one line on stderr starting with ``airq: error:`` and a non-zero exit status.
+The prefix is the same in every language (scripts and cron logs look for it); the text output of a
+command is in the language of ``--lang`` (:func:`add_lang_argument`, :func:`lang_of`).
 """
 
 from __future__ import annotations
 
 import argparse
 
-__all__ = ["CLIError", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args", "as_of_arg", "cli_message"]
+__all__ = ["CLIError", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args", "as_of_arg", "cli_message",
+           "add_lang_argument", "lang_of"]
 
 
 class CLIError(Exception):
@@ -35,6 +38,21 @@ def read_dust(args):
         return read_dust_days(args.dust_days)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
+
+
+def add_lang_argument(p: argparse.ArgumentParser) -> None:
+    """``--lang zh|en``: the language of the command's text output (never of its JSON)."""
+    from .i18n import LANGS, t
+
+    p.add_argument("--lang", choices=list(LANGS), default=None, help=t("cli.lang_help", "en"))
+
+
+def lang_of(args, plan=None) -> str:
+    """The language of a command's text: ``--lang`` when given, else :func:`airq.i18n.default_lang` of
+    ``plan`` ("zh" for a Chinese plan; "en" without a plan)."""
+    from .i18n import default_lang
+
+    return getattr(args, "lang", None) or default_lang(plan)
 
 
 def add_plan_arguments(p: argparse.ArgumentParser, *, required: bool = True) -> None:

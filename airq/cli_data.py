@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_common import CLIError, load_plan
+from .cli_common import CLIError, add_lang_argument, lang_of, load_plan
+from .i18n import t
 
-__all__ = ["add_parsers"]
+__all__ = ["add_parsers", "ingest_summary"]
 
 
 def _wait_seconds(text: str) -> float:
@@ -44,9 +45,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from .io import ReadError
     from .store import StoreError
 
-    known = None
+    known, plan = None, None
     if args.config:  # code -> name, so that a plan mismatch can name the stations
-        known = {code: st.name for code, st in load_plan(args.config).stations.items()}
+        plan = load_plan(args.config)
+        known = {code: st.name for code, st in plan.stations.items()}
+    lang = lang_of(args, plan)
     daily = FORMATS[args.format][0] == "daily"
     on_wait, waiting = _wait_line(args.store)
     try:
@@ -74,10 +77,53 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print(json.dumps({**report.to_dict(), "store": str(args.store)}, ensure_ascii=False, sort_keys=True, indent=1))
         return 0
     if daily and args.hour_label:
-        print(f"note: --hour-label does not apply to {args.format} (daily values, no hour stamps); ignored")
-    print(report.summary())
-    print(f"store: {args.store}")
+        print(t("cli.ingest.hour_label_ignored", lang, format=args.format))
+    print(ingest_summary(report, lang))
+    print(t("cli.ingest.store", lang, store=args.store))
     return 0
+
+
+def ingest_summary(report, lang: str = "en") -> str:
+    """The terminal lines of an ingest (:meth:`airq.ingestion.IngestReport.summary`) in ``lang``.
+
+    English is the report's own summary. In Chinese its main lines (rows read, hour stamps, rows
+    stored, the accounting, the flags, the conflicts) come from the string catalogue; the readers'
+    notes, encodings, CO unit lines and unparseable values stay as the library words them (English).
+    """
+    text = report.summary()
+    if lang == "en":
+        return text
+    a = report.accounting()
+    by_reason = report.flags.groupby("reason").size().to_dict() if len(report.flags) else {}
+    res = report.result
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if i == 0 and line.startswith("read "):
+            table = t(f"cli.ingest.table_{report.table}", lang) if report.table in ("hourly", "daily") else report.table
+            out.append(t("cli.ingest.read", lang, rows=report.rows_read, table=table, files=len(report.files),
+                         format=report.format))
+        elif line.startswith("hour stamps read as the END"):
+            out.append(t("cli.ingest.hour_end", lang))
+        elif line.startswith("hour stamps read as the START"):
+            out.append(t("cli.ingest.hour_start", lang))
+        elif line.startswith("store: "):
+            out.append(t("cli.ingest.stored", lang, added=res.rows_added, replaced=res.rows_replaced,
+                         conflicts=len(res.conflicts), written=len(res.written)))
+        elif line.startswith("rows: "):
+            parts = ("added", "replaced", "unchanged", "conflicting_kept", "duplicate_copies", "unknown_station",
+                     "reader_dropped")
+            out.append(t("cli.ingest.rows", lang, read=a["read"], added=a["added"], replaced=a["replaced"],
+                         unchanged=a["unchanged"], conflicting=a["conflicting_kept"], duplicates=a["duplicate_copies"],
+                         unknown=a["unknown_station"], dropped=a["reader_dropped"])
+                       + ("" if a["balanced"] else t("cli.ingest.unbalanced", lang, n=a["read"] - sum(a[k] for k in parts))))
+        elif line.startswith("flagged values (set missing"):
+            items = t("report.list_sep", lang).join(f"{k} {v}" for k, v in sorted(by_reason.items()))
+            out.append(t("cli.ingest.flagged", lang, items=items or t("cli.ingest.none", lang)))
+        elif line.startswith("conflicts were NOT written"):
+            out.append(t("cli.ingest.conflicts", lang))
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
@@ -89,6 +135,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     from .textable import format_table
 
     plan = load_plan(args.config) if args.config else None
+    lang = lang_of(args, plan)
     try:
         start, end = parse_period(args.period)
         rep = store_quality(args.store, start, end, stations=args.station, plan=plan, all_stations=args.all)
@@ -100,7 +147,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write(rep.table().to_csv(index=False, lineterminator="\n"))
         for note in rep.notes:
-            print(f"note: {note}", file=sys.stderr)
+            print(t("cli.note", lang, note=note), file=sys.stderr)
         return 0
     named = [c for c in ("name",) if any(len(t) and t["name"].notna().any() for t in (rep.hourly, rep.daily))]
     blocks = []
@@ -116,14 +163,23 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         show["flagged"] = table[[c for c in table.columns if c.startswith("flag_")]].sum(axis=1)
         if kind == "daily":
             show["no value"] = table["missing_indicators"]
-        unit = "hours" if kind == "hourly" else "days (daily values received as such)"
         totals = rep.flags_by_reason[kind]
-        blocks.append(f"{kind} data, {unit} per station and month:\n" + format_table(show, na="")
-                      + f"\nflagged {kind} values by reason: " + (", ".join(f"{k} {v}" for k, v in totals.items()) or "none"))
+        word = t(f"cli.quality.kind_{kind}", lang)
+        items = t("report.list_sep", lang).join(f"{k} {v}" for k, v in totals.items()) or t("cli.quality.none", lang)
+        blocks.append(t("cli.quality.block", lang, kind=word, unit=t(f"cli.quality.unit_{kind}", lang)) + "\n"
+                      + format_table(show, na="", headers=_quality_headers(show.columns, lang))
+                      + "\n" + t("cli.quality.flagged", lang, kind=word, items=items))
     print("\n\n".join(blocks))
     for note in rep.notes:
-        print(f"note: {note}")
+        print(t("cli.note", lang, note=note))
     return 0
+
+
+def _quality_headers(columns, lang: str) -> dict:
+    """The quality table's headers in ``lang`` (``pm25 %`` and the like as they are)."""
+    words = {"station": "col_station", "name": "col_name", "month": "col_month", "expected": "col_expected",
+             "absent": "col_absent", "proxy": "col_proxy", "flagged": "col_flagged", "no value": "col_no_value"}
+    return {c: t(f"cli.quality.{words[c]}", lang) if c in words else c for c in columns}
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -141,8 +197,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rep.to_dict(), ensure_ascii=False, sort_keys=True, indent=1))
     else:
-        print("\n".join(rep.lines()))
+        print("\n".join(_verify_lines(rep, lang_of(args))))
     return 0 if rep.ok else 1
+
+
+def _verify_lines(rep, lang: str) -> list:
+    """The lines of ``airq verify``: per-file lines as the store words them (English), the summary line in ``lang``."""
+    lines = rep.lines()
+    c = rep.checked
+    if lang == "en" or not lines or not c:
+        return lines
+    what = t("cli.verify.what", lang, partitions=c.get("partitions", 0), rows=c.get("rows", 0),
+             flags=c.get("flag_files", 0), conflicts=c.get("conflict_files", 0))
+    lines[-1] = (t("cli.verify.ok", lang, store=rep.store, what=what) if rep.ok
+                 else t("cli.verify.problems", lang, store=rep.store, n=len(rep.problems), what=what))
+    return [t("cli.note", lang, note=line[len("note: "):]) if line.startswith("note: ") else line for line in lines]
 
 
 def add_parsers(sub) -> None:
@@ -163,6 +232,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--wait", nargs="?", type=_wait_seconds, const=float("inf"), default=0.0, metavar="SECONDS",
                    help="when another ingest holds the store's lock, wait for it (up to SECONDS; no limit without a number), "
                    "with a progress line on stderr; default: fail at once, naming the process that holds it")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("quality", help="per-station completeness and flagged values by month",
@@ -177,6 +247,7 @@ def add_parsers(sub) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--csv", action="store_true", help="the full table as CSV (column data = hourly | daily; notes on stderr)")
     out.add_argument("--json", action="store_true", help="print one JSON object: rows per station and month, flag totals by reason, notes")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_quality)
 
     p = sub.add_parser("verify", help="check the store's files against its manifest; rebuild damaged ones from the raw files",
@@ -189,4 +260,5 @@ def add_parsers(sub) -> None:
     p.add_argument("--recover", action="store_true", help="also finish an interrupted commit whose journal is unreadable, "
                    "from the staged files whose sha256 the staged manifest records")
     p.add_argument("--json", action="store_true", help="print one JSON object: ok, checked, problems, recovered, repaired, notes")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_verify)

@@ -12,7 +12,8 @@ import sys
 
 import pandas as pd
 
-from .cli_common import CLIError, add_plan_arguments, as_of_arg, plan_from_args
+from .cli_common import CLIError, add_lang_argument, add_plan_arguments, as_of_arg, lang_of, plan_from_args
+from .i18n import t
 from .report import forecast_payload, forecast_text
 
 __all__ = ["add_parsers", "plan_from_args", "add_plan_arguments"]
@@ -72,7 +73,8 @@ def _cmd_forecast(args) -> int:
     if args.json:
         print(json.dumps({g: forecast_payload(o) for g, o in res.items()}, ensure_ascii=False, indent=1, sort_keys=True))
     else:
-        print("\n\n".join(forecast_text(o) for o in res.values()))
+        lang = lang_of(args, plan)
+        print("\n\n".join(forecast_text(o, lang) for o in res.values()))
     return 0 if all(o.forecast is not None for o in res.values()) else 3
 
 
@@ -124,17 +126,18 @@ def _cmd_backtest(args) -> int:
         return 0
     if not res.n_forecasts:
         raise _error("no forecast could be scored: " + "; ".join(f"{g} {y}: {w}" for g, y, w in res.skipped[:5]))
-    print(f"{res.n_forecasts} forecasts ({len(set(res.records['group']))} groups, years {args.years}, "
-          f"{res.n_sims} simulated years each, seed {res.seed}); {len(res.skipped)} group-years skipped")
+    lang = lang_of(args, plan)
+    print(t("cli.backtest.summary", lang, n=res.n_forecasts, groups=len(set(res.records["group"])), years=args.years,
+            n_sims=res.n_sims, seed=res.seed, skipped=len(res.skipped)))
     if res.spreads:
         print("fitted leaving the test year out: " + "; ".join(
             f"{y}: level_sd {v['level_sd']:g}, spread {v['spread']:.3f}" for y, v in res.spreads.items()))
     cols = ["pm25_mean_mae", "good_day_ratio_mae", "heavy_days_mae", "pm25_mean_cover80", "good_day_ratio_cover80",
             "pm25_mean_cover95", "good_day_ratio_cover95", "brier"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print("\noverall\n" + res.scores()[["method", *cols]].round(3).to_string(index=False))
+        print(f"\n{t('cli.backtest.overall', lang)}\n" + res.scores()[["method", *cols]].round(3).to_string(index=False))
         by = res.scores("month")
-        print("\nby month of issue\n" + by[["month", "method", *cols]].round(3).to_string(index=False))
+        print(f"\n{t('cli.backtest.by_month', lang)}\n" + by[["month", "method", *cols]].round(3).to_string(index=False))
     return 0
 
 
@@ -149,7 +152,7 @@ def _cmd_report(args) -> int:
         raise _error(str(exc)) from None
     print(run.folder / "index.html")
     for g in run.failed:
-        print(f"failed: {g}: {run.summary['groups'][g]['error']}", file=sys.stderr)
+        print(t("cli.report.failed", run.summary["lang"], group=g, error=run.summary["groups"][g]["error"]), file=sys.stderr)
     return 3 if run.failed else 0
 
 
@@ -168,6 +171,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--n-sims", type=int, default=2000, help="simulated years (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same numbers")
     p.add_argument("--json", action="store_true", help="one JSON object keyed by group")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_forecast)
 
     p = sub.add_parser("backtest", help="score month-end forecasts against persistence and climatology",
@@ -187,6 +191,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--calibration-years", help="extra years used only to fit the spread (e.g. 2015)")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.add_argument("--json", action="store_true", help="one JSON object: n_forecasts, overall, by_horizon")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_backtest)
 
     p = sub.add_parser("report", help="the monthly report: notebooks, HTML, index, summary (papermill)",
@@ -198,7 +203,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--store", required=True, help="store folder")
     p.add_argument("--month", default="last", help="YYYY-MM, or 'last' (the last complete month with data; default)")
     p.add_argument("--out", default="reports", help="reports folder (default: reports)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    add_lang_argument(p)
     p.add_argument("--n-sims", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")

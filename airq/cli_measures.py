@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 
-from .cli_common import CLIError, as_of_arg
+from .cli_common import CLIError, add_lang_argument, as_of_arg, lang_of
+from .i18n import t
 from .textable import display_width, format_table
 
 __all__ = ["add_parsers", "measures_text"]
@@ -47,28 +48,33 @@ def _only_unit(table, unit: str):
 
 
 def measures_text(table, register_path, status_path, n_events: int, unit: str | None = None,
-                  total: int | None = None) -> str:
-    """The text of ``airq measures``: a header line, one row per measure, the counts, the summary by lead unit."""
+                  total: int | None = None, lang: str = "en") -> str:
+    """The text of ``airq measures``: a header line, one row per measure, the counts, the summary by lead unit
+    (in ``lang``; English: the JSON words)."""
     from .measures import STATUSES, by_lead_unit, records
 
     as_of = table.attrs.get("as_of")
-    shown = f"{len(table)} measures" if unit is None else f"{total} measures, {len(table)} led by {unit}"
-    head = (f"register {register_path} ({shown}); status "
-            + (f"{status_path} ({n_events} events)" if status_path else "none (no status file)")
-            + (f"; as of {as_of:%Y-%m-%d}" if as_of is not None else ""))
-    rows = [{"id": r["id"], "status": r["status"],
+    shown = (t("cli.measures.shown_all", lang, n=len(table)) if unit is None
+             else t("cli.measures.shown_unit", lang, total=total, n=len(table), unit=unit))
+    head = t("cli.measures.head", lang, register=register_path, shown=shown,
+             status=(t("cli.measures.status_file", lang, path=status_path, n=n_events) if status_path
+                     else t("cli.measures.no_status", lang)),
+             as_of=t("cli.measures.as_of", lang, date=f"{as_of:%Y-%m-%d}") if as_of is not None else "")
+    word = (lambda s: t(f"cli.measures.status.{s}", lang) if s in STATUSES else s)  # noqa: E731
+    rows = [{"id": r["id"], "status": word(r["status"]),
              "due": r["due"] or ("?" if r["due_kind"] == "ambiguous" else "—"), "days_late": r["days_late"],
              "lead_units": _short("、".join(r["lead_units"]), 28), "due_text": r["due_text"] or "—",
              "text": _short(r["text"])}
             for r in records(table)]
-    counts = "  ".join(f"{s} {int((table['status'] == s).sum())}" for s in STATUSES)
-    parts = [head, "", format_table(rows, ["id", "status", "due", "days_late", "lead_units", "due_text", "text"],
-                                    align={"days_late": "right"}), "", counts]
+    counts = "  ".join(f"{word(s)} {int((table['status'] == s).sum())}" for s in STATUSES)
+    cols = ["id", "status", "due", "days_late", "lead_units", "due_text", "text"]
+    parts = [head, "", format_table(rows, cols, align={"days_late": "right"},
+                                    headers={c: t(f"cli.measures.col_{c}", lang) for c in cols}), "", counts]
     if (table["due_kind"] == "ambiguous").any() and table.loc[table["due_kind"] == "ambiguous", "due"].isna().any():
-        parts.append("due ?: the plan's words admit two readings (docs/measures.md); write the day in the register's "
-                     "due column to track it")
+        parts.append(t("cli.measures.ambiguous", lang))
     lead = by_lead_unit(table)
-    parts += ["", "by lead unit", format_table(lead, align={"lead_unit": "left"})]
+    lead_headers = {c: (word(c) if c in STATUSES else t(f"cli.measures.col_{c}", lang)) for c in lead.columns}
+    parts += ["", t("cli.measures.by_lead", lang), format_table(lead, align={"lead_unit": "left"}, headers=lead_headers)]
     return "\n".join(parts)
 
 
@@ -84,7 +90,7 @@ def _cmd_measures(args) -> int:
     if args.json:
         print(json.dumps(records(table), ensure_ascii=False, indent=1))
     else:
-        print(measures_text(table, args.register, status, len(events), unit, len(register)))
+        print(measures_text(table, args.register, status, len(events), unit, len(register), lang=lang_of(args)))
     return 0
 
 
@@ -101,4 +107,5 @@ def add_parsers(sub) -> None:
     p.add_argument("--as-of", required=True, help="the day (YYYY-MM-DD); status events after it are not counted")
     p.add_argument("--unit", help="only the measures this unit leads (牵头单位), e.g. 市七星生态环境局")
     p.add_argument("--json", action="store_true", help="a list of objects, one per measure")
+    add_lang_argument(p)
     p.set_defaults(func=_cmd_measures)

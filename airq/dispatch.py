@@ -26,7 +26,9 @@ The output is deterministic: the document properties (created, modified, author,
 are fixed values derived from the summary (the month's last day) and the zip entries carry a
 fixed time stamp, so the same summary and charts give the same bytes.
 
-The texts are Chinese (the dispatch is a Chinese document); they are kept in :data:`TEXT`.
+The texts are Chinese (the dispatch is a Chinese document): the headings, captions, notes, indicator names and
+status words come from the string catalogue (:mod:`airq.i18n`, :data:`TEXT`, :data:`INDICATORS`); the column
+headers of the tables and the sentences of the summary are still written here, in Chinese (docs/i18n.md).
 ``docs/dispatch.md`` describes the two files section by section.
 """
 
@@ -45,48 +47,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import section, t
 from .rounding import round_gbt8170
 from .util import atomic_write_bytes
 
 __all__ = ["TEXT", "INDICATORS", "file_names", "write_dispatch", "write_docx", "write_xlsx", "summary_paragraphs",
            "dispatch_tables", "notebook_charts", "city_group", "DispatchTable", "Column"]
 
-#: The words of the dispatch (one place; the string catalogue of issue 13 item 1 can take them over).
-TEXT = {
-    "title": "{plan}\n{year}年{month}月环境空气质量通报",
-    "data_until": "数据截至{date}24时（北京时间）",
-    "s_overview": "一、总体情况",
-    "s_counties": "二、各县（市、区）空气质量及排名",
-    "s_forecast": "三、目标完成情况预测",
-    "s_charts": "四、目标轨迹图",
-    "s_measures": "五、重点任务进展",
-    "s_notes": "{n}、说明",
-    "t_month": "表{n}  {period}各县（市、区）环境空气质量及综合指数排名",
-    "t_ytd": "表{n}  {period}各县（市、区）环境空气质量、目标及综合指数排名",
-    "t_forecast": "表{n}  年底预测（中位数，括号内为80%区间）及达标概率",
-    "t_due": "表{n}  本月到期措施",
-    "t_overdue": "表{n}  截至{date}逾期未完成措施",
-    "rank_note": "排名按环境空气质量综合指数由小到大（1 = 空气质量最好），仅在各县（市、区）之间排名；"
-                 "“*”表示统计数据不满足有效性要求（GB 3095 表4）；同比为与去年同期相比，去年同期数据不足时不列。",
-    "no_register": "本方案未配置措施台账。",
-    "chart_caption": "图{n}  {group}{indicator}累计轨迹与年底预测",
-    "no_charts": "本期无可用的轨迹图。",
-    "synthetic": "【{banner}】",
-}
-
-#: Indicator key -> (Chinese name, short name, prose unit, table unit, sense of the target: "min" at least / "max" at most).
-INDICATORS = {
-    "good_day_ratio": ("优良天数比率", "优良天数比率", "%", "%", "min"),
-    "pm25_mean": ("细颗粒物（PM2.5）平均浓度", "PM2.5平均浓度", "微克/立方米", "µg/m³", "max"),
-    "heavy_day_ratio": ("重污染天数比率", "重污染天数比率", "%", "%", "max"),
-    "heavy_days": ("重污染天数", "重污染天数", "天", "天", "max"),
-    "pm10_mean": ("可吸入颗粒物（PM10）平均浓度", "PM10平均浓度", "微克/立方米", "µg/m³", "max"),
-    "o3_8h_p90": ("臭氧日最大8小时平均第90百分位数", "O3-8h第90百分位数", "微克/立方米", "µg/m³", "max"),
-    "composite_index": ("环境空气质量综合指数", "综合指数", "", "", "max"),
-}
+#: The language of the dispatch: a 通报 is a Chinese document (issue 13 item 2); its words come from the
+#: string catalogue (:mod:`airq.i18n`, ``airq/locale/*.toml``), which has them in English too.
+LANG = "zh"
+#: The words of the dispatch (the ``[dispatch]`` table of the catalogue, in :data:`LANG`).
+TEXT = {k: v for k, v in section("dispatch", LANG).items() if "." not in k}
+_SENSE = {"good_day_ratio": "min", "pm25_mean": "max", "heavy_day_ratio": "max", "heavy_days": "max", "pm10_mean": "max",
+          "o3_8h_p90": "max", "composite_index": "max"}
+#: Indicator key -> (Chinese name, short name, prose unit, table unit, sense of the target: "min" at least / "max" at most),
+#: the names and units from the catalogue's ``[indicator.*]`` tables (the standards' words).
+INDICATORS = {k: (t(f"indicator.{k}.name", LANG), t(f"indicator.{k}.short", LANG), t(f"indicator.{k}.unit", LANG),
+                  t(f"indicator.{k}.unit_table", LANG), sense) for k, sense in _SENSE.items()}
 _POLLUTANT = {"so2": "SO2", "no2": "NO2", "pm10": "PM10", "pm25": "PM2.5", "co": "CO", "o3_8h": "O3", "o3_1h": "O3-1h"}
-_STATUS = {"done": "已完成", "overdue": "逾期", "due_this_month": "本月到期", "open": "未到期", "ongoing": "持续推进"}
-_ALLOWANCE_STATUS = {"safe": "全年目标已确保实现", "lost": "全年目标已无法实现"}
+_STATUS = {s: t(f"measure_status.{s}", LANG) for s in ("done", "overdue", "due_this_month", "open", "ongoing")}
+_ALLOWANCE_STATUS = section("dispatch.allowance_status", LANG)
 _CN_NUM = "一二三四五六七八九十"
 _BODY_FONT, _HEAD_FONT, _LATIN_FONT = "宋体", "黑体", "Times New Roman"
 _XLSX_FONT = "宋体"

@@ -143,37 +143,42 @@ def _error_sentence(exc: BaseException) -> str:
     return (evalue or (text[-1] if text else type(exc).__name__)).strip()
 
 
-def _index(summary: dict, title: str) -> str:
+def _index(summary: dict, title: str, lang: str = "zh") -> str:
+    """``index.html``: links to the dispatch, the files and every group's notebook, in ``lang`` (the catalogue's ``[index]``)."""
+    from .i18n import t
+
     rows = []
     for g, v in summary["groups"].items():
         ytd = (v.get("ytd") or {}).get("published", {})
         fc = (v.get("forecast") or {}).get("indicators", {})
-        cells = [html.escape(g), "✔" if v["status"] == "ok" else "✘ " + html.escape(v.get("error") or ""),
+        cells = [html.escape(g), "✔" if v["status"] == "ok" else html.escape(t("index.failed", lang, error=v.get("error") or "")),
                  str(ytd.get("good_day_ratio", "—")), str(ytd.get("pm25_mean", "—")),
                  "—" if "pm25_mean" not in fc else f"{fc['pm25_mean']['median']:.1f}",
                  f"<a href='{html.escape(v['files']['html'])}'>HTML</a>" if v["status"] == "ok" else ""]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("区县 group", "状态 status", "优良天数比率 good-day ratio YTD [%]",
-                                            "PM2.5 YTD [µg/m³]", "PM2.5 年底预测 forecast", ""))
-    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    head = "".join(f"<th>{html.escape(t(f'index.{h}', lang)) if h else ''}</th>"
+                   for h in ("col_group", "col_status", "col_good_day_ratio", "col_pm25", "col_pm25_forecast", ""))
+    return (f"<!doctype html><html lang='{t('index.html_lang', lang)}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             "<style>body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>"
             + (f"<p style='background:#ffeb99;padding:6px'><b>{html.escape(summary['banner'])}</b></p>"
                if summary.get("banner") else "")
-            + f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>月度通报 monthly dispatch</a></p>"
+            + f"<h1>{html.escape(title)}</h1><p><a href='monthly_report.html'>{html.escape(t('index.dispatch_link', lang))}</a></p>"
             + "".join(f"<p><a href='{html.escape(f)}'>{html.escape(f)}</a></p>" for f in (summary.get("dispatch") or {}).values())
-            + _index_measures(summary.get("measures"))
+            + _index_measures(summary.get("measures"), lang)
             + f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-            f"<p>data: {html.escape(json.dumps(summary['data_vintage']))}; seed {summary['seed']}</p></body></html>")
+            f"<p>{html.escape(t('index.data', lang, vintage=json.dumps(summary['data_vintage']), seed=summary['seed']))}</p>"
+            "</body></html>")
 
 
-def _index_measures(m: dict | None) -> str:
+def _index_measures(m: dict | None, lang: str = "zh") -> str:
+    from .i18n import t
+
     if not m:
         return ""
-    return (f"<p>措施 measures ({html.escape(m['month'])}): 本月到期 due {len(m['due'])}, 逾期 overdue "
-            f"{m['counts']['overdue']}, 本月完成 done {len(m['done'])} — "
+    return (f"<p>{html.escape(t('index.measures', lang, month=m['month'], due=len(m['due']), overdue=m['counts']['overdue'], done=len(m['done'])))}"
             "<a href='monthly_report.html#measures'>monthly_report.html</a></p>"
-            + "".join(f"<p>注意 note: {html.escape(n)}</p>" for n in m.get("notes", [])))
+            + "".join(f"<p>{html.escape(t('index.note', lang, note=n))}</p>" for n in m.get("notes", [])))
 
 
 def _csv(summary: dict) -> str:
@@ -193,12 +198,14 @@ def _csv(summary: dict) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def run_report(config, store_dir, month="last", *, out="reports", lang: str = "zh", n_sims: int = 2000, seed: int = 0,
+def run_report(config, store_dir, month="last", *, out="reports", lang: str | None = None, n_sims: int = 2000, seed: int = 0,
                notebooks: Path | None = None, progress: bool = False, banner: str | None = None) -> ReportRun:
     """Make the month's report folder (module docstring). Raises ``ValueError`` on bad input.
 
     ``banner``: a line shown above the index and kept in ``summary.json`` (``"banner"``), e.g.
-    the demo's "SYNTHETIC data" warning.
+    the demo's "SYNTHETIC data" warning. ``lang`` ("zh" or "en"): the language of the notebooks'
+    texts and of ``index.html`` (default :func:`airq.i18n.default_lang` of the plan: "zh" for a
+    Chinese plan); ``summary.json`` keeps it as ``"lang"``. The Word dispatch is Chinese whatever it is.
     """
     from .assessment import assess
     from .outlook import forecast_groups, group_history
@@ -206,7 +213,14 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
     from .report import assessment_payload, forecast_payload
     from .dispatch import write_dispatch
 
+    from .i18n import check_lang, default_lang
+
     plan = load_plan(config)
+    lang = default_lang(plan) if lang is None else lang
+    try:
+        check_lang(lang)
+    except LookupError as exc:
+        raise ValueError(str(exc)) from None
     month = last_full_month(plan, store_dir) if str(month) == "last" else pd.Period(str(month), freq="M")
     measures = _measures(plan, month)  # a bad register fails the report before any notebook runs
     end = month.end_time.normalize()
@@ -246,11 +260,13 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str = "z
                     "month": pay_m.get(group), "ytd": pay_y.get(group), "forecast": forecast_payload(outlooks[group]),
                     "files": {"html": f"{stem}.html", "notebook": f"{stem}.ipynb"}}
             bar(stem)
-        title = f"{plan.name} — {month}"
+        from .i18n import t
+
+        title = t("index.title", lang, plan=plan.name, month=f"{month}")
         summary["dispatch"] = write_dispatch(summary, work, plan, Path(config).stem)  # the Word 通报 and Excel tables
         atomic_write_text(work / "summary.json", json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
         atomic_write_text(work / "summary.csv", _csv(summary))
-        atomic_write_text(work / "index.html", _index(summary, title))
+        atomic_write_text(work / "index.html", _index(summary, title, lang))
         _swap(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -175,27 +175,25 @@ def county_view(config, store, group: str, as_of, *, n_sims: int = 2000, seed: i
 
 
 def summary_text(view: CountyView, lang: str = "zh") -> str:
-    """A few sentences on where the county stands and where it is heading."""
+    """A few sentences on where the county stands and where it is heading (``lang`` "zh" or "en";
+    the words from the string catalogue, :mod:`airq.i18n`)."""
+    from .i18n import t
+
     ind = view.outlook.forecast.indicators
     parts = []
-    for key, zh, en, unit in (("good_day_ratio", "优良天数比率", "good-day ratio", "%"),
-                              ("pm25_mean", "PM2.5 平均浓度", "PM2.5 mean", " µg/m³")):
+    for key, unit_key in (("good_day_ratio", "notebook.ratio_unit"), ("pm25_mean", "notebook.pm25_unit")):
         if key not in ind.index:
             continue
         r = ind.loc[key]
         p = r["p_meet"]
-        if lang == "zh":
-            s = (f"截至{view.as_of.month}月{view.as_of.day}日，{view.group}{zh}为 {r['ytd']:.1f}{unit}，"
-                 f"预计年底 {r['median']:.1f}{unit}（80% 区间 {r['q10']:.1f}–{r['q90']:.1f}）")
-            if p is not None and not pd.isna(p):
-                s += f"，达到目标 {r['target']:g}{unit} 的概率约 {100 * p:.0f}%"
-            parts.append(s + "。")
-        else:
-            s = (f"As of {view.as_of:%Y-%m-%d}, {view.group}'s {en} is {r['ytd']:.1f}{unit}; the year is expected to end "
-                 f"at {r['median']:.1f}{unit} (80 % interval {r['q10']:.1f}–{r['q90']:.1f})")
-            if p is not None and not pd.isna(p):
-                s += f", with a {100 * p:.0f} % chance of meeting the target of {r['target']:g}{unit}"
-            parts.append(s + ".")
+        unit = t(unit_key, lang)
+        s = t("notebook.summary", lang, date=t("date.day", lang, year=view.as_of.year, month=view.as_of.month,
+                                                    day=view.as_of.day), group=view.group,
+              indicator=t(f"indicator.{key}.short", lang), ytd=f"{r['ytd']:.1f}", median=f"{r['median']:.1f}",
+              q10=f"{r['q10']:.1f}", q90=f"{r['q90']:.1f}", unit=unit)
+        if p is not None and not pd.isna(p):
+            s += t("notebook.summary_p", lang, target=f"{r['target']:g}", unit=unit, p=f"{100 * p:.0f}")
+        parts.append(s + t("notebook.end", lang))
     return "\n".join(parts)
 
 
@@ -258,7 +256,7 @@ def month_view(config, store, month, *, n_sims: int = 2000, seed: int = 0) -> Mo
     return MonthView(month, plan, res_m, res_y, outlooks, pd.DataFrame(rows).set_index("group"))
 
 
-def measures_view(plan, month) -> dict | None:
+def measures_view(plan, month, lang: str = "zh") -> dict | None:
     """The plan's measures for the report month (:func:`airq.measures.month_section`) as tables, or None.
 
     Returns None when the plan names no register (``[measures]``); else ``{"headline": str,
@@ -278,13 +276,16 @@ def measures_view(plan, month) -> dict | None:
         frame["lead_units"] = frame["lead_units"].map("、".join)
         return frame.fillna("—").set_index("id")
 
-    counts = ", ".join(f"{k} {v}" for k, v in sec["counts"].items())
-    headline = "\n".join([f"{plan.measures.register} as of {sec['as_of']}: {counts}", *(f"注意 note: {n}" for n in sec["notes"])])
+    from .i18n import t
+
+    counts = t("report.list_sep", lang).join(f"{t(f'measure_status.{k}', lang)} {v}" for k, v in sec["counts"].items())
+    headline = "\n".join([t("notebook.measures_headline", lang, register=plan.measures.register, date=sec["as_of"],
+                             counts=counts), *(t("index.note", lang, note=n) for n in sec["notes"])])
     return {"headline": headline,
-            "tables": {"本月到期 due this month": table(sec["due"]),
-                       "逾期 overdue (days late, lead units)": table(sec["overdue"]),
-                       "本月完成 done this month": table(sec["done"]),
-                       "按牵头单位 by lead unit": _lead_table(sec["by_lead_unit"])}}
+            "tables": {t("notebook.measures_due", lang): table(sec["due"]),
+                       t("notebook.measures_overdue", lang): table(sec["overdue"]),
+                       t("notebook.measures_done", lang): table(sec["done"]),
+                       t("notebook.measures_by_lead", lang): _lead_table(sec["by_lead_unit"])}}
 
 
 def _lead_table(rows) -> pd.DataFrame:

@@ -5,6 +5,8 @@ Every function returns a :class:`matplotlib.figure.Figure` and computes nothing 
 
 * Colours of the AQI categories are read from the rule-set data (HJ 633 Table 2 / Appendix A,
   the Chinese RGB: purple is 153,0,76, not the US 143,63,151; standards.md §1.4, §5 item 13).
+* Labels in Chinese (``lang="zh"``) or English (``"en"``), from the string catalogue
+  (:mod:`airq.i18n`, the ``[plot]`` table); AQI category names as HJ 633 words them (优 … 严重污染).
 * Chinese labels render as glyphs on a fresh machine: :func:`use_cjk_font` takes a CJK font the
   system has, otherwise the Noto Sans CJK collection installed with the package
   (``noto-cjk-sans-otc``, SIL Open Font License 1.1). Never tofu boxes: the tests fail on any
@@ -30,6 +32,7 @@ from matplotlib import font_manager
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
+from .i18n import LANGS, check_lang, section
 from .rules import get_rules
 
 __all__ = ["use_cjk_font", "category_colours", "trajectory", "aqi_calendar", "category_bars", "STYLE"]
@@ -41,16 +44,8 @@ _BUNDLED = "Noto Sans CJK SC"
 #: One style for every chart.
 STYLE = {"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
          "axes.spines.right": False, "font.size": 10}
-_LABELS = {
-    "zh": {"good_day_ratio": "优良天数比率（%）", "pm25_mean": "细颗粒物（PM2.5）平均浓度（µg/m³）",
-           "pm10_mean": "可吸入颗粒物（PM10）平均浓度（µg/m³）", "heavy_days": "重度及以上污染天数",
-           "observed": "实况累计", "median": "预测中位数", "band80": "80% 区间", "band95": "95% 区间",
-           "target": "目标", "month": "月", "days": "天数", "calendar": "{name}{year}年逐日空气质量指数级别"},
-    "en": {"good_day_ratio": "good-day ratio (%)", "pm25_mean": "PM2.5 mean (µg/m³)", "pm10_mean": "PM10 mean (µg/m³)",
-           "heavy_days": "heavy-pollution days", "observed": "observed, year to date", "median": "forecast median",
-           "band80": "80 % interval", "band95": "95 % interval", "target": "target", "month": "month",
-           "days": "days", "calendar": "{name} {year}: daily AQI category"},
-}
+#: The chart words per language, from the string catalogue (``[plot]`` of ``airq/locale/*.toml``).
+_LABELS = {lang: section("plot", lang) for lang in LANGS}
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +105,7 @@ def trajectory(forecast, indicator: str = "pm25_mean", *, target=None, note: str
         Written on the chart (e.g. the remaining allowance).
     lang : {"zh", "en"}
     """
-    words = _LABELS[lang]
+    words = _LABELS[check_lang(lang)]
     run = forecast.running(indicator)
     if target is None and indicator in forecast.indicators.index:
         t = forecast.indicators.loc[indicator, "target"]
@@ -129,7 +124,7 @@ def trajectory(forecast, indicator: str = "pm25_mean", *, target=None, note: str
     ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%m"))
     ax.set_xlabel(words["month"])
     name = forecast.group or ""
-    ax.set_title(title or f"{name} {words[indicator]} — {forecast.as_of:%Y-%m-%d}")
+    ax.set_title(title or words["title"].format(name=name, indicator=words[indicator], date=f"{forecast.as_of:%Y-%m-%d}"))
     if note:
         ax.text(0.01, 0.02, note, transform=ax.transAxes, fontsize=9, va="bottom",
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#bbbbbb"})
@@ -144,7 +139,7 @@ def aqi_calendar(daily: pd.DataFrame, year: int, *, name: str = "", lang: str = 
     ``daily`` has ``date`` and ``level`` (1–6, :func:`airq.daily_aqi`; missing = no valid AQI,
     drawn white).
     """
-    words = _LABELS[lang]
+    words = _LABELS[check_lang(lang)]
     grid = np.full((12, 31), np.nan)
     d = daily[pd.to_datetime(daily["date"]).dt.year == year]
     dates = pd.to_datetime(d["date"])
@@ -156,12 +151,11 @@ def aqi_calendar(daily: pd.DataFrame, year: int, *, name: str = "", lang: str = 
     for m in range(12):  # days that do not exist
         for day in range(calendar.monthrange(year, m + 1)[1], 31):
             ax.add_patch(matplotlib.patches.Rectangle((day - 0.5, m - 0.5), 1, 1, color="#dddddd", lw=0))
-    ax.set_yticks(range(12), [f"{m}{words['month'] if lang == 'zh' else ''}" for m in range(1, 13)])
+    ax.set_yticks(range(12), [words["month_tick"].format(month=m) for m in range(1, 13)])
     ax.set_xticks(range(0, 31, 5), [str(i) for i in range(1, 32, 5)])
     ax.grid(False)
     ax.set_title(words["calendar"].format(name=name, year=year))
-    rs = get_rules("HJ633-2026")
-    handles = [matplotlib.patches.Patch(color=c, label=lab) for c, lab in zip(category_colours(), rs.categories)]
+    handles = [matplotlib.patches.Patch(color=c, label=words[f"level.{lv}"]) for lv, c in enumerate(category_colours(), 1)]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=6, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
@@ -169,16 +163,16 @@ def aqi_calendar(daily: pd.DataFrame, year: int, *, name: str = "", lang: str = 
 
 def category_bars(daily: pd.DataFrame, *, title: str = "", lang: str = "zh") -> Figure:
     """Days of each AQI category per month (stacked), in the official colours."""
-    words = _LABELS[lang]
+    words = _LABELS[check_lang(lang)]
     d = daily.assign(month=pd.to_datetime(daily["date"]).dt.to_period("M"),
                      level=pd.to_numeric(daily["level"], errors="coerce"))
     table = d.dropna(subset=["level"]).pivot_table(index="month", columns="level", values="date", aggfunc="count")
     table = table.reindex(columns=range(1, 7), fill_value=0).fillna(0)
     fig, ax = _figure(figsize=(8, 3.8))
     bottom = np.zeros(len(table))
-    rs = get_rules("HJ633-2026")
     x = np.arange(len(table))
-    for lv, colour, lab in zip(range(1, 7), category_colours(), rs.categories):
+    for lv, colour in zip(range(1, 7), category_colours()):
+        lab = words[f"level.{lv}"]
         ax.bar(x, table[lv].to_numpy(), bottom=bottom, color=colour, label=lab, edgecolor="white", lw=0.4)
         bottom += table[lv].to_numpy()
     ax.set_xticks(x, [str(p) for p in table.index], rotation=45 if len(x) > 12 else 0)

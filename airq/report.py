@@ -3,6 +3,10 @@
 Used by the command line and the demo job. Published figures are shown as
 :func:`airq.stats.publish` rounded them (GB/T 8170, once), at the plan's decimals, with their
 trailing zeros; unrounded values go to JSON as plain floats.
+
+The text functions take ``lang`` ("en", the default, or "zh"): headers, status words, legends
+and sentences come from the string catalogue (:mod:`airq.i18n`). The JSON payloads never change
+with the language (English keys, English status values ``safe`` / ``at_risk`` / ``lost``).
 """
 
 from __future__ import annotations
@@ -14,17 +18,45 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from .textable import format_table
+from .i18n import keys, section, t
+from .textable import display_width, format_table, pad
 
 __all__ = ["forecast_payload", "forecast_text", "jsonable", "assessment_payload", "assessment_document", "assessment_text", "targets_payload", "targets_text",
-           "whatif_text", "STATUS_TEXT", "STATUS_LEGEND"]
+           "whatif_text", "status_legend", "STATUS_TEXT", "STATUS_LEGEND"]
 
-#: What each allowance status of :mod:`airq.targets` means; text, JSON and Python use the same words.
-STATUS_TEXT = {"safe": "met whatever the remaining days bring", "at_risk": "still reachable, not yet sure",
-               "lost": "out of reach whatever the remaining days bring",
-               "not_lost": "not lost (valid days so far unknown, safety not judged)"}
-#: The line under every targets table.
-STATUS_LEGEND = "status: " + "; ".join(f"{k} = {v}" for k, v in STATUS_TEXT.items() if k != "not_lost")
+_STATUSES = ("safe", "at_risk", "lost", "not_lost")
+#: What each allowance status of :mod:`airq.targets` means; English text, JSON and Python use the same words
+#: (the catalogue's ``[report.status_text]``; in Chinese the status words themselves are translated too).
+STATUS_TEXT = {k: t(f"report.status_text.{k}", "en") for k in _STATUSES}
+
+
+def status_legend(lang: str = "en") -> str:
+    """The line under every targets table: what ``safe``, ``at_risk`` and ``lost`` mean, in ``lang``."""
+    items = t("report.status_sep", lang).join(
+        t("report.status_item", lang, word=t(f"report.status.{k}", lang), meaning=t(f"report.status_text.{k}", lang))
+        for k in _STATUSES if k != "not_lost")
+    return t("report.status_legend", lang, items=items)
+
+
+#: The line under every targets table (English).
+STATUS_LEGEND = status_legend("en")
+
+
+def _status_word(status, lang: str) -> str:
+    """A status of :mod:`airq.targets` in ``lang`` (English: the JSON word itself)."""
+    return t(f"report.status.{status}", lang) if status in _STATUSES else str(status)
+
+
+def _yes_no(value: bool, lang: str) -> str:
+    return t("report.yes", lang) if value else t("report.no", lang)
+
+
+def _target_name(key: str, lang: str) -> str:
+    return section("report.target", lang).get(key, key)
+
+
+def _unit(unit, lang: str) -> str:
+    return section("report.unit", lang).get(str(unit), str(unit))
 _STAT_KEYS = ("valid_days", "good_days", "good_day_ratio", "heavy_days", "heavy_day_ratio", "exceed_days",
               "pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95", "o3_8h_p90", "composite_index",
               "composite_primary", "calendar_days", "sufficient", "months_short", "rules")
@@ -80,25 +112,27 @@ def targets_payload(table: pd.DataFrame) -> dict:
     return out
 
 
-def targets_text(table: pd.DataFrame) -> str:
-    """The targets table: target, value now, remaining allowance, status (the library's words)."""
+def targets_text(table: pd.DataFrame, lang: str = "en") -> str:
+    """The targets table: target, value now, remaining allowance, status (the library's words in English;
+    ``lang="zh"``: Chinese headers, indicator names and status words)."""
     rows = []
     for key, row in table.iterrows():
         rem = row["remaining"]
         if rem is None or (isinstance(rem, float) and math.isnan(rem)):
-            remaining = "— (year complete)"
+            remaining = t("report.year_complete", lang)
         elif key == "pm25_mean":
             c = row["detail"]
             rel = "≤" if c.ceiling_inclusive else "<"
-            remaining = f"≤ {c.safe_ceiling} µg/m³ (exact {rel} {_floor(c.ceiling, 3)})"
+            remaining = t("report.pm25_remaining", lang, safe=c.safe_ceiling, rel=rel, exact=_floor(c.ceiling, 3))
         else:
-            remaining = f"{rem} {row['remaining_unit']}"
+            remaining = f"{rem} {_unit(row['remaining_unit'], lang)}"
         met = row["met_so_far"]
-        rows.append({"target_key": key, "target": str(row["target"]),
+        rows.append({"target_key": _target_name(key, lang), "target": str(row["target"]),
                      "now": "—" if row["current_published"] is None else str(row["current_published"]),
-                     "met_so_far": "—" if met is None else ("yes" if met else "no"),
-                     "remaining": remaining, "status": row["status"]})
-    return format_table(rows, align={"remaining": "left"}) + "\n" + STATUS_LEGEND
+                     "met_so_far": "—" if met is None else _yes_no(met, lang),
+                     "remaining": remaining, "status": _status_word(row["status"], lang)})
+    headers = {c: t(f"report.col.{c}", lang) for c in ("target_key", "target", "now", "met_so_far", "remaining", "status")}
+    return format_table(rows, list(headers), align={"remaining": "left"}, headers=headers) + "\n" + status_legend(lang)
 
 
 def _floor(value, decimals: int) -> str:
@@ -157,10 +191,11 @@ def assessment_document(res, plan) -> dict:
     }
 
 
-def assessment_text(res, plan, *, title: str | None = None) -> str:
+def assessment_text(res, plan, *, title: str | None = None, lang: str = "en") -> str:
     """The assessment for a terminal: one table of groups, notes, then each group's targets.
 
-    Column headers are the JSON names; Chinese names stay aligned (display width).
+    Column headers are the JSON names in English, the standards' words in Chinese (``lang="zh"``);
+    Chinese names stay aligned (display width).
     """
     stats = res.stats.set_index("group")
     pub = res.published.set_index("group") if len(res.published) else pd.DataFrame()
@@ -187,65 +222,78 @@ def assessment_text(res, plan, *, title: str | None = None) -> str:
             "pm25_mean_prev": last,
             "composite_index": _fmt(pub.loc[g, "composite_index"], dec.get("composite_index", 2)) if has else "—",
             "rank": res.ranks.get(g) if res.ranks.get(g) is not None else "—",
-            "sufficient": ("yes" if bool(stats.loc[g, "sufficient"]) else "no") if has else "—",
+            "sufficient": _yes_no(bool(stats.loc[g, "sufficient"]), lang) if has else "—",
         })
     rules = sorted({r for r in stats["rules"].dropna() for r in str(r).split("+")})
-    lines = [title or f"{plan.name}: {res.start:%Y-%m-%d} .. {res.end:%Y-%m-%d}  (rules: {', '.join(rules) or '—'})",
-             format_table(rows)]
-    prev = "" if res.previous_start is None else f"{res.previous_start:%Y-%m-%d} .. {res.previous_end:%Y-%m-%d}"
-    lines.append(f"pm25_mean [µg/m³]; ratios [%] over valid days; pm25_mean_prev = the same period a year earlier ({prev}), "
-                 "* = not sufficient; " + (f"rank = composite index among the plan's counties ({', '.join(res.ranked_among)}; "
-                                           "1 = cleanest)" if res.ranked_among else "rank: no county group of the plan has data"))
+    sep = t("report.list_sep", lang)
+    headers = {c: t(f"report.col.{c}", lang) for c in (rows[0] if rows else {})}
+    lines = [title or t("report.title", lang, plan=plan.name, start=f"{res.start:%Y-%m-%d}", end=f"{res.end:%Y-%m-%d}",
+                        rules=sep.join(rules) or "—"),
+             format_table(rows, headers=headers)]
+    prev = ("" if res.previous_start is None
+            else t("report.range", lang, start=f"{res.previous_start:%Y-%m-%d}", end=f"{res.previous_end:%Y-%m-%d}"))
+    rank = (t("report.legend_rank", lang, counties=sep.join(res.ranked_among)) if res.ranked_among
+            else t("report.legend_no_rank", lang))
+    lines.append(t("report.legend", lang, prev=prev, rank=rank))
     for n in res.notes:
-        lines.append(f"note: {n}")
+        lines.append(t("report.note", lang, note=n))
     opts = res.options
     if opts:
         ms = sorted(set(opts["min_stations"].values()))
-        lines.append(f"options: min stations per group day {ms[0] if len(ms) == 1 else ms}, county O3 8-h = "
-                     f"{opts['o3_8h_aggregation']}, dust deduction = {opts['dust_deduction']}, composite S_i = "
-                     f"{opts['composite_limits']}, rules = {opts['rules']}")
+        lines.append(t("report.options", lang, stations=ms[0] if len(ms) == 1 else ms, o3=opts["o3_8h_aggregation"],
+                       dust=opts["dust_deduction"], limits=opts["composite_limits"], rules=opts["rules"]))
     for g in stats.index:
         if g in res.targets:
-            lines.append(f"\n{g} — targets, year to date {res.as_of.year}-01-01 .. {res.as_of:%Y-%m-%d}")
-            lines.append(targets_text(res.targets[g]))
+            lines.append("\n" + t("report.targets_heading", lang, group=g, start=f"{res.as_of.year}-01-01",
+                                   end=f"{res.as_of:%Y-%m-%d}"))
+            lines.append(targets_text(res.targets[g], lang))
         elif not stats.loc[g, "valid_days"] > 0:
-            lines.append(f"\n{g} — no valid day in the period: nothing to judge (airq quality --store STORE --period "
-                         f"{res.start:%Y-%m} shows what the store holds for its stations)")
+            lines.append("\n" + t("report.no_valid_day", lang, group=g, month=f"{res.start:%Y-%m}"))
     return "\n".join(lines)
 
 
-def whatif_text(res) -> str:
-    """A :class:`airq.whatif.WhatIf` for a terminal: position, allowances, assumptions, year end, notes."""
+def whatif_text(res, lang: str = "en") -> str:
+    """A :class:`airq.whatif.WhatIf` for a terminal: position, allowances, assumptions, year end, notes (in ``lang``)."""
+    from .whatif import whatif_notes
+
     p = res.position
-    pm = "—" if p["pm25_mean"] is None else f"{p['pm25_mean']:.2f} µg/m³ (unrounded)"
-    lines = [f"{res.group} as of {res.as_of:%Y-%m-%d}: {p['valid_days']} valid days, {p['good_days']} good, "
-             f"{p['heavy_days']} heavy; PM2.5 mean {pm}", targets_text(res.exact_allowances)]
+    pm = "—" if p["pm25_mean"] is None else t("report.whatif.pm_unrounded", lang, value=f"{p['pm25_mean']:.2f}")
+    lines = [t("report.whatif.position", lang, group=res.group, date=f"{res.as_of:%Y-%m-%d}", valid=p["valid_days"],
+               good=p["good_days"], heavy=p["heavy_days"], pm=pm), targets_text(res.exact_allowances, lang)]
     if "pm25_mean" in res.exact_allowances.index:
         c = res.exact_allowances.loc["pm25_mean", "detail"]
         if c.ceiling is not None:
             rel = "≤" if c.ceiling_inclusive else "<"
-            lines.append(f"PM2.5: the remaining days must average {rel} {_floor(c.ceiling, 3)} µg/m³ (exact; the annual mean "
-                         f"must stay {rel} {float(c.effective_threshold):g}, the largest value still published as the "
-                         f"target); averaging the safe value {c.safe_ceiling} meets it")
+            lines.append(t("report.whatif.ceiling", lang, rel=rel, exact=_floor(c.ceiling, 3),
+                           threshold=f"{float(c.effective_threshold):g}", safe=c.safe_ceiling))
+    sep = t("report.list_sep", lang)
     if res.year_end is not None:
         y = res.year_end
-        given = ", ".join(f"{k}={v}" for k, v in res.assumptions.items())
+        given = sep.join(f"{k}={v}" for k, v in res.assumptions.items())
         shown = []
         if y["good_day_ratio_published"] is not None:
-            shown.append(f"good-day ratio {y['good_day_ratio_published']:.1f} % ({y['good_days']} of {y['valid_days']} days)")
+            shown.append(t("report.whatif.good", lang, value=f"{y['good_day_ratio_published']:.1f}", good=y["good_days"],
+                           valid=y["valid_days"]))
         if y["heavy_day_ratio_published"] is not None:
-            shown.append(f"heavy ratio {y['heavy_day_ratio_published']:.1f} % ({y['heavy_days']} days)")
+            shown.append(t("report.whatif.heavy", lang, value=f"{y['heavy_day_ratio_published']:.1f}", heavy=y["heavy_days"]))
         if y["pm25_mean_published"] is not None:
-            shown.append(f"PM2.5 {y['pm25_mean_published']:.1f} µg/m³")
-        met = ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in y["met"].items())
-        lines.append(f"year end assuming {given}: " + ("; ".join(shown) or "nothing answerable") + (f" — {met}" if met else ""))
-    for n in res.notes:
-        lines.append(f"note: {n}")
+            shown.append(t("report.whatif.pm25", lang, value=f"{y['pm25_mean_published']:.1f}"))
+        met = sep.join(t("report.whatif.met" if v else "report.whatif.missed", lang,
+                         name=k if lang == "en" or f"indicator.{k}.short" not in keys(lang) else t(f"indicator.{k}.short", lang))
+                       for k, v in y["met"].items())
+        lines.append(t("report.whatif.year_end", lang, given=given)
+                     + (t("report.status_sep", lang).join(shown) or t("report.whatif.nothing", lang))
+                     + (f" — {met}" if met else ""))
+    notes = res.notes if lang == "en" else whatif_notes(res.assumptions, res.unanswered,
+                                                         (pd.Timestamp(res.as_of.year, 12, 31) - res.as_of).days, lang)
+    for n in notes:
+        lines.append(t("report.note", lang, note=n))
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- forecasts
 
+#: Indicator -> (English label, unit, sense) of the forecast table (Chinese: the catalogue's ``[indicator.*]``).
 _LABELS = {
     "good_day_ratio": ("good-day ratio", "%", "≥"),
     "pm25_mean": ("PM2.5 mean", "µg/m³", "≤"),
@@ -255,6 +303,14 @@ _LABELS = {
     "o3_8h_p90": ("O3-8h P90", "µg/m³", "≤"),
     "composite_index": ("composite index", "", "≤"),
 }
+
+
+def _forecast_label(key: str, lang: str) -> str:
+    name, unit, _ = _LABELS[key]
+    if lang != "en":
+        name, unit = t(f"indicator.{key}.short", lang), t(f"indicator.{key}.unit_table", lang)
+    return f"{name} [{unit}]" if unit else name
+
 
 def _allowance(outlook, key):
     a = outlook.allowances
@@ -282,33 +338,39 @@ def _fmt_num(x, nd=1):
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
 
 
-def forecast_text(outlook) -> str:
+def forecast_text(outlook, lang: str = "en") -> str:
+    """One group's forecast for a terminal (``lang`` "en" or "zh")."""
     fc = outlook.forecast
     if fc is None:
-        return f"{outlook.group}: no forecast — {outlook.error}"
-    hist = ", ".join(str(y) for y in fc.history["years"]) or "none"
-    lines = [f"{outlook.group} — year-end forecast as of {fc.as_of:%Y-%m-%d} ({fc.n_sims} simulated years, seed "
-             f"{fc.seed}, model {fc.model}; prior years {hist}: {fc.history['days']} valid days)"]
-    head = f"  {'indicator':<24}{'YTD':>9}{'median':>9}{'80% interval':>19}{'target':>11}{'P(meet)':>9}"
-    lines.append(head)
+        return t("report.forecast.none", lang, group=outlook.group, error=outlook.error)
+    hist = t("report.list_sep", lang).join(str(y) for y in fc.history["years"]) or t("report.forecast.no_years", lang)
+    lines = [t("report.forecast.header", lang, group=outlook.group, date=f"{fc.as_of:%Y-%m-%d}", n_sims=fc.n_sims,
+               seed=fc.seed, model=fc.model, years=hist, days=fc.history["days"])]
+    widths = (24, 9, 9, 19, 11, 9)
+    labels = {key: _forecast_label(key, lang) for key in fc.indicators.index}
+    first = max([widths[0], *(display_width(v) + 1 for v in labels.values())])
+
+    def line(cells):
+        return "  " + pad(cells[0], first) + "".join(pad(c, w, "right") for c, w in zip(cells[1:], widths[1:]))
+
+    lines.append(line([t(f"report.forecast.col_{c}", lang) for c in ("indicator", "ytd", "median", "interval", "target", "p")]))
     for key, row in fc.indicators.iterrows():
-        name, unit, sign = _LABELS[key]
+        sign = _LABELS[key][2]
         nd = 0 if key in ("heavy_days", "o3_8h_p90") else (2 if key == "composite_index" else 1)
-        label = f"{name} [{unit}]" if unit else name
         target = f"{sign} {row['target']:g}" if row["target"] is not None and not pd.isna(row["target"]) else "—"
         interval = f"{_fmt_num(row['q10'], nd)} – {_fmt_num(row['q90'], nd)}"
         p = "—" if row["p_meet"] is None or pd.isna(row["p_meet"]) else f"{row['p_meet']:.2f}"
-        lines.append(f"  {label:<24}{_fmt_num(row['ytd'], nd):>9}{_fmt_num(row['median'], nd):>9}{interval:>19}{target:>11}{p:>9}")
+        lines.append(line([labels[key], _fmt_num(row["ytd"], nd), _fmt_num(row["median"], nd), interval, target, p]))
     e = fc.expected
     rem, _ = _allowance(outlook, "good_day_ratio")
-    lines.append(f"  remaining {e['remaining_days']} days: expected non-good {e['remaining_nongood_days']:.1f}"
-                 + (f" (still affordable: {rem})" if rem is not None else "")
-                 + f"; expected heavy {e['remaining_heavy_days']:.1f}"
-                 + (f" (still affordable: {_allowance(outlook, 'heavy_day_ratio')[0]})"
-                    if _allowance(outlook, "heavy_day_ratio")[0] is not None else ""))
+    heavy_rem = _allowance(outlook, "heavy_day_ratio")[0]
+    lines.append(t("report.forecast.remaining", lang, days=e["remaining_days"], nongood=f"{e['remaining_nongood_days']:.1f}")
+                 + (t("report.forecast.affordable", lang, rem=rem) if rem is not None else "")
+                 + t("report.forecast.heavy", lang, heavy=f"{e['remaining_heavy_days']:.1f}")
+                 + (t("report.forecast.affordable", lang, rem=heavy_rem) if heavy_rem is not None else ""))
     ceiling, status = _allowance(outlook, "pm25_mean")
     if ceiling is not None:
-        lines.append(f"  PM2.5 of the remaining days must average ≤ {ceiling} µg/m³ (status: {status})")
+        lines.append(t("report.forecast.ceiling", lang, ceiling=ceiling, status=_status_word(status, lang)))
     for n in fc.notes:
-        lines.append(f"  note: {n}")
+        lines.append(t("report.forecast.note", lang, note=n))
     return "\n".join(lines)

@@ -50,7 +50,7 @@ def _looks_numeric(text: str) -> bool:
 
 
 def format_table(frame_or_rows, columns: Sequence[str] | None = None, *, align: Mapping[str, str] | None = None,
-                 decimals: int = 1, na: str = "—", sep: str = "  ") -> str:
+                 decimals: int = 1, na: str = "—", sep: str = "  ", headers: Mapping[str, str] | None = None) -> str:
     """A table as text lines, each column padded to its widest cell in display columns.
 
     Parameters
@@ -68,6 +68,9 @@ def format_table(frame_or_rows, columns: Sequence[str] | None = None, *, align: 
         Text of a missing value.
     sep : str, default two spaces
         Between columns.
+    headers : mapping column -> str, optional
+        The header shown for a column (default: its name), e.g. its words in the report's
+        language (:mod:`airq.i18n`).
 
     Returns
     -------
@@ -86,8 +89,9 @@ def format_table(frame_or_rows, columns: Sequence[str] | None = None, *, align: 
         if c not in align:
             shown = [t for t in texts[c] if t != na]
             align[c] = "right" if shown and all(_looks_numeric(t) for t in shown) else "left"
-    widths = {c: max([display_width(c), *(display_width(t) for t in texts[c])]) for c in cols}
-    lines = [sep.join(pad(c, widths[c], align[c]) for c in cols).rstrip()]
+    head = {c: str((headers or {}).get(c, c)) for c in cols}
+    widths = {c: max([display_width(head[c]), *(display_width(t) for t in texts[c])]) for c in cols}
+    lines = [sep.join(pad(head[c], widths[c], align[c]) for c in cols).rstrip()]
     for i in range(len(rows)):
         lines.append(sep.join(pad(texts[c][i], widths[c], align[c]) for c in cols).rstrip())
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from .stats import period_stats
 from .targets import assess_targets, plain_targets, whatif
 from .util import as_day
 
-__all__ = ["ASSUMPTIONS", "WhatIf", "whatif_for_group"]
+__all__ = ["ASSUMPTIONS", "WhatIf", "whatif_for_group", "whatif_notes"]
 
 
 #: The assumptions of :func:`whatif_for_group`, in the words of ``airq whatif --assume KEY=VALUE``
@@ -118,13 +118,19 @@ def _year_end(r) -> dict:
             "met": {k: bool(v) for k, v in r.met.items()}}
 
 
-def _whatif_notes(assume: dict, unanswered: dict, remaining: int | None, left: int) -> list:
+def whatif_notes(assume: dict, unanswered: dict, left: int, lang: str = "en") -> list:
+    """The notes of a what-if: the remaining days assumed valid, the year-end values not answered (and the
+    assumption each needs), in ``lang`` (the string catalogue, :mod:`airq.i18n`; ``WhatIf.notes`` and the JSON
+    are English)."""
+    from .i18n import t
+
     notes = []
     if "valid_days" not in assume:
-        notes.append(f"every one of the {left} remaining calendar day(s) is assumed valid (--assume valid_days=N to change)")
+        notes.append(t("report.whatif.note_valid", lang, left=left))
     for indicator, word in unanswered.items():
-        notes.append(f"the year-end {indicator} is not answered: it needs --assume {word}=N "
-                     f"({ASSUMPTIONS[word][2]} [{ASSUMPTIONS[word][1]}])")
+        name = indicator if lang == "en" else t(f"indicator.{indicator}.short", lang)
+        notes.append(t("report.whatif.note_unanswered", lang, indicator=name, word=word,
+                       meaning=t(f"report.whatif.assume.{word}", lang), unit=t(f"whatif.unit.{word}", lang)))
     return notes
 
 
@@ -198,5 +204,5 @@ def whatif_for_group(plan: Plan, store_dir, group: str, as_of, *, targets=None, 
     return WhatIf(group=group, as_of=as_of, position={k: _plain(v) for k, v in position_plain.items()},
                   allowances=plain_targets(table), assumptions=dict(assume or {}),
                   year_end=None if result is None else _year_end(result), unanswered=unanswered,
-                  notes=_whatif_notes(dict(assume or {}), unanswered, remaining, left), exact_allowances=table,
+                  notes=whatif_notes(dict(assume or {}), unanswered, left), exact_allowances=table,
                   exact_year_end=result)

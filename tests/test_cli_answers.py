@@ -57,10 +57,14 @@ def test_rank_is_among_all_counties_whichever_are_printed(store, capsys):
     assert full["groups"]["港南区"]["rank_composite_index"] == 3
     code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-02", "--group", "港南区", "--json")
     assert json.loads(out)["groups"]["港南区"]["rank_composite_index"] == 3  # was 1 when ranked alone
-    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-02", "--group", "港南区")
+    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-02", "--group", "港南区",
+                       "--lang", "en")
     header, row = out.splitlines()[1:3]
     cells = dict(zip(header.split(), row.split()))
     assert cells["rank"] == "3"
+    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-02", "--group", "港南区")
+    header, row = out.splitlines()[1:3]
+    assert dict(zip(header.split(), row.split()))["排名"] == "3"  # the plan is Chinese: Chinese headers by default
     res = assess(load_plan(CONFIG), store, "2025-02", groups=["港南区"])
     assert res.ranks["港南区"] == 3 and list(res.stats["group"]) == ["港南区"]
 
@@ -76,7 +80,8 @@ def test_insufficient_previous_year_is_marked_and_its_changes_withheld(store, ca
     assert g["previous_year"]["valid_days"] == 306 and g["previous_year"]["sufficient"] is False
     assert g["change_vs_previous_year"] == {}
     assert any("not sufficient" in n and "2024-01-01 .. 2024-12-31" in n for n in city["notes"])
-    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025", "--group", "全市")
+    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025", "--group", "全市",
+                       "--lang", "en")
     row = out.splitlines()[2]
     assert "*" in row and "* = not sufficient" in out
     # a month that is complete in both years compares normally
@@ -138,7 +143,7 @@ def test_text_and_json_say_the_same_status_and_the_ceiling_is_never_rounded_up(s
     base = ["assess", "--config", CONFIG, "--store", store, "--period", "2025-Q1", "--group", "全市"]
     code, out, _ = run(capsys, *base, "--json")
     t = json.loads(out)["groups"]["全市"]["targets"]
-    code, text, _ = run(capsys, *base)
+    code, text, _ = run(capsys, *base, "--lang", "en")
     for key, item in t.items():
         line = next(line for line in text.split("— targets")[1].splitlines() if line.startswith(key + "  "))
         assert line.split()[-1] == item["status"]
@@ -186,10 +191,13 @@ def test_whatif_answers_what_the_assumptions_allow_and_says_what_is_missing(stor
     assert doc["year_end"]["good_day_ratio"] is not None and doc["year_end"]["pm25_mean"] is None
     assert doc["unanswered"] == {"heavy_day_ratio": "heavy", "pm25_mean": "pm25"}
     assert set(doc["year_end"]["met"]) == {"good_day_ratio"}
-    code, text, _ = run(capsys, *base, "--assume", "nongood=10")
+    code, text, _ = run(capsys, *base, "--assume", "nongood=10", "--lang", "en")
     assert "year end assuming nongood=10: good-day ratio" in text
     assert "needs --assume heavy=N" in text and "needs --assume pm25=N" in text
     assert "{" not in text  # no Python dict printed
+    code, text, _ = run(capsys, *base, "--assume", "nongood=10")  # the plan is Chinese
+    assert "假设 nongood=10，年底：优良天数比率" in text
+    assert "需要 --assume heavy=N" in text and "需要 --assume pm25=N" in text and "{" not in text
 
 
 # --------------------------------------------------------------------------- 13. next steps
@@ -208,7 +216,7 @@ def test_messages_name_the_next_step(store, capsys, tmp_path):
 
 
 def test_console_tables_align_chinese_names(store, capsys):
-    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-02")
+    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-02", "--lang", "en")
     lines = out.splitlines()
     header = lines[1]
     end = display_width(header[: header.index("valid_days") + len("valid_days")])

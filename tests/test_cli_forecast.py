@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -101,10 +102,16 @@ def test_forecast_json_shape_and_determinism(store, capsys):
 
 def test_forecast_text_and_target_override(store, capsys):
     code, out, _ = run(capsys, "forecast", "--config", store / "plan.toml", "--store", store / "store", "--as-of",
-                       "2017-06-30", "--group", "甲区", "--n-sims", "100", "--target", "pm25=30")
+                       "2017-06-30", "--group", "甲区", "--n-sims", "100", "--target", "pm25=30", "--lang", "en")
     assert code == 0
     assert "甲区 — year-end forecast as of 2017-06-30" in out
     assert "≤ 30" in out and "still affordable" in out
+    code, zh, _ = run(capsys, "forecast", "--config", store / "plan.toml", "--store", store / "store", "--as-of",
+                      "2017-06-30", "--group", "甲区", "--n-sims", "100", "--target", "pm25=30")  # a Chinese plan
+    assert code == 0
+    assert "甲区 — 截至 2017-06-30 的年底预测（100 次模拟" in zh and "≤ 30" in zh and "还可承受" in zh
+    numbers = (lambda text: re.findall(r"\d+\.\d+", text.split("\n", 1)[1]))  # noqa: E731
+    assert numbers(zh) == numbers(out)  # the same figures in both languages
 
 
 def test_forecast_refuses_a_day_past_the_data(store, capsys):

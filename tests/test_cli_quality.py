@@ -131,7 +131,7 @@ def test_config_lists_the_plan_stations_and_counts_the_others(hourly_store, caps
 
 
 def test_text_output_with_plan_aligns_chinese_names(hourly_store, capsys):
-    code, out, err = airq(capsys, "quality", "--store", hourly_store, "--period", "2024-01", "--config", GUIGANG)
+    code, out, err = airq(capsys, "quality", "--store", hourly_store, "--period", "2024-01", "--config", GUIGANG, "--lang", "en")
     assert code == 0, err
     rows = [line for line in out.splitlines() if line[:5] in GG_PLAN or line.startswith("station")]
     assert len(rows) == 8
@@ -139,6 +139,11 @@ def test_text_output_with_plan_aligns_chinese_names(hourly_store, capsys):
     assert len(ends) == 1  # every line of the table ends in the same terminal column
     assert "note: the store holds 30 other stations" in out
     assert "note: 5 listed stations have no data in the period" in out
+    code, out, err = airq(capsys, "quality", "--store", hourly_store, "--period", "2024-01", "--config", GUIGANG)
+    assert code == 0, err  # the plan is Chinese: Chinese headers, still aligned
+    rows = [line for line in out.splitlines() if line[:5] in GG_PLAN or line.startswith("站点")]
+    assert len(rows) == 8 and len({display_width(line) for line in rows}) == 1
+    assert out.startswith("小时数据，小时数，按站点和月份：") and "注：the store holds 30 other stations" in out
 
 
 def test_stations_kept_out_at_ingest_are_summarised_not_listed(tmp_path, capsys):

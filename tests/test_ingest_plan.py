@@ -100,7 +100,7 @@ def test_cli_wrong_plan_on_the_real_guigang_file(shared_real, tmp_path, capsys):
     assert err.startswith("airq: error: no station of station_daily.csv is in the plan: found 5 station(s) "
                           "(2505A 德智高中, 2506A 江南子站, 2507A 贵城子站, 2508A 荷城子站 and 1 more), the plan expects 12 (1001A 万寿西宫")
     assert not store.exists()
-    assert main([*argv, "--config", str(GUIGANG)]) == 0
+    assert main([*argv, "--config", str(GUIGANG), "--lang", "en"]) == 0
     assert "450 rows added" in capsys.readouterr().out
 
 

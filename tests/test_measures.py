@@ -430,8 +430,9 @@ heavy_day_ratio = 0.0
     lead = {r["lead_unit"]: r for r in m["by_lead_unit"]}
     assert lead["市农业农村局"]["done_late"] == 1 and lead["市生态环境局"]["max_days_late"] == 91
     html = (folder / "monthly_report.html").read_text(encoding="utf-8")
-    assert "措施进展" in html and "GG-3.2.2-1" in html and "按牵头单位 by lead unit" in html
-    assert "逾期 overdue 8" in (folder / "index.html").read_text(encoding="utf-8")
+    # the plan is Chinese, so is the report (airq.i18n.default_lang)
+    assert "措施进展" in html and "GG-3.2.2-1" in html and "按牵头单位" in html and "逾期 8" in html
+    assert "逾期 8 项" in (folder / "index.html").read_text(encoding="utf-8")
     (tmp_path / "st.csv").write_text("id,date,status,note,by\nGG-9,2023-06-12,done,,\n", encoding="utf-8")
     code, _, err = run(capsys, "report", "--config", tmp_path / "plan.toml", "--store", tmp_path / "store",
                        "--month", "2023-06", "--n-sims", "20", "--out", tmp_path / "reports")
