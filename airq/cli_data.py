@@ -192,6 +192,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             rep = repair(args.store, args.repair_from, fix_journal=args.recover)
         else:
             rep = verify_store(args.store, fix_journal=args.recover)
+        if args.refresh_cache:
+            rep = _refresh_cache(args.store, rep)
     except FileNotFoundError as exc:
         raise CLIError(str(exc)) from None
     if args.json:
@@ -199,6 +201,25 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     else:
         print("\n".join(_verify_lines(rep, lang_of(args))))
     return 0 if rep.ok else 1
+
+
+def _refresh_cache(store, rep):
+    """``--refresh-cache``: compute the station-daily cache of the months whose hours are sound and whose cache is
+    absent, stale or damaged (:func:`airq.store.refresh_station_daily`), then verify again."""
+    from . import daily_cache
+    from .store import read_manifest, refresh_station_daily
+    from .store_integrity import verify_store
+
+    damaged = {p["file"] for p in rep.problems}
+    months = [m for m in daily_cache.stale_months(read_manifest(store)) if daily_cache.hourly_rel(m) not in damaged]
+    months += [f[len(daily_cache.KEY) + 7:][:7] for f in damaged if f.startswith(daily_cache.KEY + "/month=")
+               and daily_cache.hourly_rel(f[len(daily_cache.KEY) + 7:][:7]) not in damaged]
+    written = refresh_station_daily(store, months=sorted(set(months))) if months else []
+    after = verify_store(store, recover=False)
+    after.recovered, after.repaired = rep.recovered, rep.repaired + [
+        {"file": f, "detail": "station daily values computed from the month's hourly partition"}
+        for f in written if f.startswith(daily_cache.KEY + "/")]
+    return after
 
 
 def _verify_lines(rep, lang: str) -> list:
@@ -259,6 +280,9 @@ def add_parsers(sub) -> None:
                    "flag files by replaying the ingests the manifest records (raw files found by their sha256)")
     p.add_argument("--recover", action="store_true", help="also finish an interrupted commit whose journal is unreadable, "
                    "from the staged files whose sha256 the staged manifest records")
+    p.add_argument("--refresh-cache", action="store_true", help="compute the station daily values stored beside the hours "
+                   "(stationdaily/) where they are absent, stale or damaged, from the month's sound hourly partition — e.g. "
+                   "a store written by an airq without the cache; assessments read them instead of the hours")
     p.add_argument("--json", action="store_true", help="print one JSON object: ok, checked, problems, recovered, repaired, notes")
     add_lang_argument(p)
     p.set_defaults(func=_cmd_verify)

@@ -234,3 +234,23 @@ def test_an_unrecorded_cache_file_is_reported(tmp_path):
     rep = verify_store(store)
     assert [(p["file"], p["problem"]) for p in rep.problems] == [(C.rel_of("2025-12"), "not in manifest")]
     assert os.path.exists(extra)
+
+
+def test_verify_refresh_cache_command(tmp_path, capsys):
+    """`airq verify --refresh-cache` fills the cache of an older store and mends a damaged cache file."""
+    store, codes = _random_store(tmp_path, 11)
+    want = S.load_station_daily(store)
+    shutil.rmtree(store / C.KEY)
+    _edit_manifest(store, lambda man: man.pop(C.KEY))
+    assert main(["verify", "--store", str(store), "--lang", "en"]) == 0
+    assert "station-daily cache of 4 month(s)" in capsys.readouterr().out
+    assert main(["verify", "--store", str(store), "--refresh-cache", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sorted(r["file"] for r in out["repaired"]) == [C.rel_of(m) for m in months_of(store)]
+    assert_cache_matches_hours(store)
+    pd.testing.assert_frame_equal(S.load_station_daily(store), want, check_exact=True)
+    (store / C.rel_of("2026-02")).write_bytes(b"garbage")
+    assert main(["verify", "--store", str(store)]) == 1
+    capsys.readouterr()
+    assert main(["verify", "--store", str(store), "--refresh-cache"]) == 0
+    assert_cache_matches_hours(store)
