@@ -39,6 +39,7 @@ import pandas as pd
 from . import store as _store
 from .config import Plan
 from .groups import group_daily, group_daily_aqi
+from .notes import note
 from . import daily_cache
 from .stats import parse_period, period_stats, previous_period, publish, rank
 from .targets import assess_targets
@@ -69,9 +70,7 @@ TARGET_KEYS = ("good_day_ratio", "pm25_mean", "heavy_day_ratio", "o3_p90", "good
 COMPARISON_KEYS = ("good_day_ratio", "pm25_mean")
 _DUST_MODES = {"none": None, "exclude_days": "exclude_exceedance", "recompute": "recompute"}
 #: Said wherever a daily AQI under HJ 633—2012 was computed without the daily max 1-h O3.
-O3_1H_NOTE = ("the data carry no daily max 1-h O3 (daily values such as the aqistudy city files): days before "
-              "2026-03-01 have their HJ 633—2012 AQI from the other six indicators, which can only be lower than "
-              "or equal to the AQI with it")
+O3_1H_NOTE = note("o3_1h")
 
 
 def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False, with_hourly: bool = False):
@@ -424,7 +423,7 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
         targets, reused = _year_to_date_targets(plan, store_dir, daily, loaded_from, names, start.year, as_of_ts, kw, accept_proxy,
                                                 rules)
         if reused:
-            notes.append(f"targets of {', '.join(reused)} for {start.year} are the plan's [targets.default], not targets set for that year")
+            notes.append(note("default_targets", groups=list(reused), year=start.year))
     elif as_of_ts is not None:
         raise ValueError(f"as_of applies to a period inside one calendar year; {start:%Y-%m-%d} .. {end:%Y-%m-%d} spans several")
     options = _options(plan, names, word, composite_limits, rules)
@@ -474,35 +473,29 @@ def _ranks(all_stats: pd.DataFrame, ranked: list) -> dict:
 def _assessment_notes(plan, names, daily, proxies, mode, dust, word, stats) -> list:
     notes = list(daily.attrs.get("notes", []))
     if proxies:
-        notes.append(f"{proxies} station-day(s) of the plan's stations flagged as proxies of the natural day (window_flag "
-                     "!= T00) were left out (rows of stations outside the plan, e.g. contrast sites, are not counted); "
-                     "--accept-proxy uses them")
+        notes.append(note("proxies", n=proxies))
     if mode is not None and dust is None:
-        notes.append(f"dust deduction '{word}' is set but no dust days were given: nothing deducted")
+        notes.append(note("dust_unused", word=word))
     elif mode is not None:
-        notes.append(f"dust deduction '{word}' applied to {len(dust)} group-day(s)")
+        notes.append(note("dust_applied", word=word, n=len(dust)))
     synthetic = sorted({s for g in names for s in plan.group_stations(g) if plan.stations[s].synthetic})
     if synthetic:
-        notes.append(f"stations {', '.join(synthetic)} are placeholders marked synthetic in the plan: do not sign figures that use them")
+        notes.append(note("synthetic", stations=list(synthetic)))
     bad = stats[stats["valid_days"].fillna(0) > 0]
     bad = bad[~bad["sufficient"].astype(bool)]
     if len(bad):
-        notes.append("data not sufficient for a valid period statistic (GB 3095 Table 4: 324 days, 27 per month, February 25) "
-                     f"for: {', '.join(bad['group'])}")
+        notes.append(note("insufficient", groups=list(bad["group"])))
     return notes
 
 
 def _previous_notes(previous, prev_ok, start, end, prev_start, prev_end) -> list:
     notes = []
-    short = [f"{r['group']} ({int(r['valid_days'])} valid days)" for r in previous.to_dict("records")
+    short = [note("prev_group", group=r["group"], days=int(r["valid_days"])) for r in previous.to_dict("records")
              if not prev_ok.get(r["group"], False) and (r["valid_days"] or 0) > 0]
     if short:
-        notes.append(f"the comparison period {prev_start:%Y-%m-%d} .. {prev_end:%Y-%m-%d} is not sufficient for a valid "
-                     f"statistic (GB 3095 Table 4: 324 days, 27 per month, February 25) for {', '.join(short)}: its "
-                     "figures are shown marked *, and the changes against it are withheld")
+        notes.append(note("prev_insufficient", start=f"{prev_start:%Y-%m-%d}", end=f"{prev_end:%Y-%m-%d}", groups=short))
     if crosses_reference_state_change((start, end), (prev_start, prev_end)):
-        notes.append("the comparison with the previous period crosses 2018-09-01, when gases moved to the 298.15 K reference "
-                     "state (about -8.4 %); convert with airq.units.to_reference_state before comparing gases")
+        notes.append(note("reference_state"))
     return notes
 
 

@@ -188,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", default="data/raw/demo", help="where the synthetic raw files go (default: data/raw/demo)")
     p.add_argument("--store", default="data/processed/demo", help="store folder (default: data/processed/demo)")
     p.add_argument("--skip-report", action="store_true", help="stop before the monthly report (notebooks, HTML)")
+    p.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="language of the monthly report and its Word/Excel dispatch (default: the plan's, Chinese)")
     p.set_defaults(func=_cmd_demo)
     return parser
 

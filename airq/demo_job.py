@@ -11,7 +11,8 @@
    2000 simulated years, seed 0) beside the remaining allowances;
 5. writes the results to ``reports/demo/`` (CSV + JSON, atomically) and prints them;
 6. makes the month's report (:func:`airq.monthly.run_report`: the notebooks under papermill, HTML,
-   ``index.html``, ``summary.json``) in ``reports/guigang_2023/2026-10/`` and prints the index path.
+   ``index.html``, ``summary.json``, the Word and Excel dispatch) in ``reports/guigang_2023/2026-10/`` and
+   prints the index path; ``--lang zh|en`` is the report's language (default: the plan's, Chinese).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     month = pd.Timestamp(DEMO_END).to_period("M")
     print(f"\n[6/6] the monthly report for {month} (papermill notebooks, HTML, summary) ...", flush=True)
-    run = run_report(_find_config(), store_dir, month, out=out.parent, n_sims=2000, seed=0, progress=False,
+    run = run_report(_find_config(), store_dir, month, out=out.parent, lang=getattr(args, "lang", None), n_sims=2000,
+                     seed=0, progress=False,
                      banner="演示数据：全部为合成数据（airq.demo），不是监测值 — SYNTHETIC demo data, not measurements")
     print(f"open {run.folder / 'index.html'}")
     return 3 if run.failed else 0

@@ -4,7 +4,7 @@
 appear with the rest of the report, or not at all):
 
 * ``<plan>_<YYYY-MM>_通报.docx`` (:func:`write_docx`, python-docx): title and date, a generated
-  summary in Chinese (the city's month and year-to-date figures against its targets, the best
+  summary (the city's month and year-to-date figures against its targets, the best
   and worst counties by composite index, the change against the same period last year where
   that period is sufficient, the year-end forecast and the probability of meeting each
   target), the county tables ranked by composite index, the forecast table, the trajectory
@@ -26,10 +26,11 @@ The output is deterministic: the document properties (created, modified, author,
 are fixed values derived from the summary (the month's last day) and the zip entries carry a
 fixed time stamp, so the same summary and charts give the same bytes.
 
-The texts are Chinese (the dispatch is a Chinese document): the headings, captions, notes, indicator names and
-status words come from the string catalogue (:mod:`airq.i18n`, :data:`TEXT`, :data:`INDICATORS`); the column
-headers of the tables and the sentences of the summary are still written here, in Chinese (docs/i18n.md).
-``docs/dispatch.md`` describes the two files section by section.
+Every word comes from the string catalogue (:mod:`airq.i18n`, the ``[dispatch]`` tables of
+``airq/locale/*.toml``): headings, captions, notes, indicator names, status words, column headers, sheet
+names and the sentences of the summary. The language is the report's (``summary["lang"]``, or ``lang=``):
+English for "en", Chinese otherwise — the 通报 of a Chinese plan is a Chinese document. :data:`TEXT` and
+:data:`INDICATORS` are the Chinese words. ``docs/dispatch.md`` describes the two files section by section.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .i18n import section, t
+from .i18n import check_lang, section, t
 from .rounding import round_gbt8170
 from .util import atomic_write_bytes
 
@@ -66,9 +67,44 @@ _SENSE = {"good_day_ratio": "min", "pm25_mean": "max", "heavy_day_ratio": "max",
 INDICATORS = {k: (t(f"indicator.{k}.name", LANG), t(f"indicator.{k}.short", LANG), t(f"indicator.{k}.unit", LANG),
                   t(f"indicator.{k}.unit_table", LANG), sense) for k, sense in _SENSE.items()}
 _POLLUTANT = {"so2": "SO2", "no2": "NO2", "pm10": "PM10", "pm25": "PM2.5", "co": "CO", "o3_8h": "O3", "o3_1h": "O3-1h"}
-_STATUS = {s: t(f"measure_status.{s}", LANG) for s in ("done", "overdue", "due_this_month", "open", "ongoing")}
-_ALLOWANCE_STATUS = section("dispatch.allowance_status", LANG)
-_CN_NUM = "一二三四五六七八九十"
+
+
+class _Words:
+    """The words of the dispatch in one language: ``w("prose.flat")`` is ``t("dispatch.prose.flat", lang)``; ``w.text``
+    (the ``[dispatch]`` texts), ``w.ind`` (as :data:`INDICATORS`), ``w.status`` and ``w.allowance`` (the status words)."""
+
+    def __init__(self, lang: str):
+        self.lang = check_lang(lang)
+        self.text = {k: v for k, v in section("dispatch", lang).items() if "." not in k}
+        self.ind = {k: (t(f"indicator.{k}.name", lang), t(f"indicator.{k}.short", lang), t(f"indicator.{k}.unit", lang),
+                        t(f"indicator.{k}.unit_table", lang), sense) for k, sense in _SENSE.items()}
+        self.status = {s: t(f"measure_status.{s}", lang) for s in ("done", "overdue", "due_this_month", "open", "ongoing")}
+        self.allowance = section("dispatch.allowance_status", lang)
+        self.comma, self.semicolon, self.list = (t(f"dispatch.w.{k}", lang) for k in ("comma", "semicolon", "list"))
+
+    def __call__(self, key: str, /, **values) -> str:
+        return t(f"dispatch.{key}", self.lang, **values)
+
+    def date(self, day) -> str:
+        """A day in full: "2026年10月31日" / "2026-10-31"."""
+        return t("date.day", self.lang, year=day.year, month=day.month, day=day.day)
+
+    def yes_no(self, value: bool) -> str:
+        return self("w.yes") if value else self("w.no")
+
+
+_WORDS: dict[str, _Words] = {}
+
+
+def _words(lang: str | None = None, summary: dict | None = None) -> _Words:
+    """The words of ``lang``; without it, English when the report's language (``summary["lang"]``) is "en", else Chinese."""
+    if lang is None:
+        lang = "en" if (summary or {}).get("lang") == "en" else LANG
+    if lang not in _WORDS:
+        _WORDS[lang] = _Words(lang)
+    return _WORDS[lang]
+
+
 _BODY_FONT, _HEAD_FONT, _LATIN_FONT = "宋体", "黑体", "Times New Roman"
 _XLSX_FONT = "宋体"
 
@@ -154,6 +190,7 @@ class DispatchTable:
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    key: str = ""  # "month", "ytd", "forecast", "measures", "by_lead" (the sheet name is in the dispatch's language)
 
 
 def city_group(summary: dict) -> str | None:
@@ -180,13 +217,13 @@ def _order(summary: dict, period: str, city: str | None) -> list[str]:
     return ([city] if city in groups else []) + ranked + rest
 
 
-def _primary(value) -> str | None:
+def _primary(value, w: _Words) -> str | None:
     if not value:
         return None
-    return "、".join(_POLLUTANT.get(p.strip(), p.strip()) for p in str(value).split(","))
+    return w.list.join(_POLLUTANT.get(p.strip(), p.strip()) for p in str(value).split(","))
 
 
-def _period_row(group: str, v: dict, period: str, dec: Mapping[str, int], with_targets: bool) -> dict:
+def _period_row(group: str, v: dict, period: str, dec: Mapping[str, int], with_targets: bool, w: _Words) -> dict:
     p = v.get(period) or {}
     pub = p.get("published") or {}
     has = bool(p.get("valid_days"))
@@ -194,7 +231,7 @@ def _period_row(group: str, v: dict, period: str, dec: Mapping[str, int], with_t
            "rank": p.get("rank_composite_index"), "valid_days": p.get("valid_days"),
            "good_days": p.get("good_days") if has else None, "heavy_days": p.get("heavy_days") if has else None,
            "sufficient": p.get("sufficient") if has else None, "months_short": p.get("months_short") or None,
-           "composite_primary": _primary(p.get("composite_primary")) if has else None}
+           "composite_primary": _primary(p.get("composite_primary"), w) if has else None}
     for k in ("good_day_ratio", "heavy_day_ratio", "pm25_mean", "pm10_mean", "so2_mean", "no2_mean", "co_p95",
               "o3_8h_p90", "composite_index"):
         row[k] = pub.get(k) if has else None
@@ -216,50 +253,44 @@ def _period_row(group: str, v: dict, period: str, dec: Mapping[str, int], with_t
     return row
 
 
-def _period_columns(dec: Mapping[str, int], with_targets: bool) -> list[Column]:
-    d = lambda k: _decimals_of(k, dec)  # noqa: E731
-    cols = [Column("区县", "group", kind="text", width=10), Column("综合指数排名", "rank", width=8),
-            Column("有效天数 (天)", "valid_days", width=8), Column("优良天数 (天)", "good_days", width=8),
-            Column("优良天数比率 (%)", "good_day_ratio", d("good_day_ratio"), width=10)]
-    if with_targets:
-        cols += [Column("优良天数比率目标 (%)", "target_good_day_ratio", d("good_day_ratio"), width=10),
-                 Column("优良天数比率目前达标", "met_good_day_ratio", kind="text", width=10)]
-    cols += [Column("重污染天数 (天)", "heavy_days", width=8),
-             Column("重污染天数比率 (%)", "heavy_day_ratio", d("heavy_day_ratio"), width=10)]
-    if with_targets:
-        cols += [Column("重污染天数比率目标 (%)", "target_heavy_day_ratio", d("heavy_day_ratio"), width=10),
-                 Column("重污染天数比率目前达标", "met_heavy_day_ratio", kind="text", width=10)]
-    cols += [Column("PM2.5 (µg/m³)", "pm25_mean", d("pm25_mean"), width=9)]
-    if with_targets:
-        cols += [Column("PM2.5目标 (µg/m³)", "target_pm25_mean", d("pm25_mean"), width=9),
-                 Column("PM2.5目前达标", "met_pm25_mean", kind="text", width=9)]
-    cols += [Column("PM10 (µg/m³)", "pm10_mean", d("pm10_mean"), width=9),
-             Column("SO2 (µg/m³)", "so2_mean", d("so2_mean"), width=8),
-             Column("NO2 (µg/m³)", "no2_mean", d("no2_mean"), width=8),
-             Column("CO第95百分位数 (mg/m³)", "co_p95", d("co_p95"), width=10),
-             Column("O3-8h第90百分位数 (µg/m³)", "o3_8h_p90", d("o3_8h_p90"), width=11),
-             Column("综合指数", "composite_index", d("composite_index"), width=8),
-             Column("首要污染物", "composite_primary", kind="text", width=9),
-             Column("统计有效", "sufficient", kind="text", width=7),
-             Column("数据不足的月份", "months_short", kind="text", width=12),
-             Column("去年同期优良天数比率 (%)", "prev_good_day_ratio", d("good_day_ratio"), width=11),
-             Column("去年同期PM2.5 (µg/m³)", "prev_pm25_mean", d("pm25_mean"), width=11),
-             Column("去年同期统计有效", "prev_sufficient", kind="text", width=9),
-             Column("优良天数比率同比 (百分点)", "good_day_ratio_change_pp", 1, width=11),
-             Column("重污染天数比率同比 (百分点)", "heavy_day_ratio_change_pp", 1, width=11),
-             Column("PM2.5同比 (µg/m³)", "pm25_mean_change", d("pm25_mean_change"), width=10),
-             Column("PM2.5同比 (%)", "pm25_mean_change_pct", 1, width=9),
-             Column("综合指数同比 (%)", "composite_index_change_pct", 1, width=9),
-             Column("状态", "status", kind="text", width=7)]
+_PERIOD_COLUMNS = (  # key, decimals of (None: a count or text), kind, width, with targets only
+    ("group", None, "text", 10, False), ("rank", None, "number", 8, False), ("valid_days", None, "number", 8, False),
+    ("good_days", None, "number", 8, False), ("good_day_ratio", "good_day_ratio", "number", 10, False),
+    ("target_good_day_ratio", "good_day_ratio", "number", 10, True), ("met_good_day_ratio", None, "text", 10, True),
+    ("heavy_days", None, "number", 8, False), ("heavy_day_ratio", "heavy_day_ratio", "number", 10, False),
+    ("target_heavy_day_ratio", "heavy_day_ratio", "number", 10, True), ("met_heavy_day_ratio", None, "text", 10, True),
+    ("pm25_mean", "pm25_mean", "number", 9, False), ("target_pm25_mean", "pm25_mean", "number", 9, True),
+    ("met_pm25_mean", None, "text", 9, True), ("pm10_mean", "pm10_mean", "number", 9, False),
+    ("so2_mean", "so2_mean", "number", 8, False), ("no2_mean", "no2_mean", "number", 8, False),
+    ("co_p95", "co_p95", "number", 10, False), ("o3_8h_p90", "o3_8h_p90", "number", 11, False),
+    ("composite_index", "composite_index", "number", 8, False), ("composite_primary", None, "text", 9, False),
+    ("sufficient", None, "text", 7, False), ("months_short", None, "text", 12, False),
+    ("prev_good_day_ratio", "good_day_ratio", "number", 11, False), ("prev_pm25_mean", "pm25_mean", "number", 11, False),
+    ("prev_sufficient", None, "text", 9, False), ("good_day_ratio_change_pp", 1, "number", 11, False),
+    ("heavy_day_ratio_change_pp", 1, "number", 11, False), ("pm25_mean_change", "pm25_mean_change", "number", 10, False),
+    ("pm25_mean_change_pct", 1, "number", 9, False), ("composite_index_change_pct", 1, "number", 9, False),
+    ("status", None, "text", 7, False))
+
+
+def _period_columns(dec: Mapping[str, int], with_targets: bool, w: _Words) -> list[Column]:
+    """The columns of the month / year-to-date sheets, headers from the catalogue's ``[dispatch.col]``."""
+    cols = []
+    for key, of, kind, width, targets_only in _PERIOD_COLUMNS:
+        if targets_only and not with_targets:
+            continue
+        decimals = of if isinstance(of, int) or of is None else _decimals_of(of, dec)
+        cols.append(Column(w(f"col.{key}"), key, decimals, kind=kind, width=width))
     return cols
 
 
-def _month_label(month: pd.Period) -> str:
-    return f"{month.year}年{month.month}月"
+def _month_label(month: pd.Period, w: _Words) -> str:
+    return w("w.month_label", year=month.year, month=month.month)
 
 
-def _ytd_label(month: pd.Period) -> str:
-    return f"{month.year}年1月" if month.month == 1 else f"{month.year}年1—{month.month}月"
+def _ytd_label(month: pd.Period, w: _Words) -> str:
+    if month.month == 1:
+        return w("w.ytd_label_jan", year=month.year)
+    return w("w.ytd_label", year=month.year, month=month.month)
 
 
 _FORECAST_KEYS = ("good_day_ratio", "pm25_mean", "heavy_day_ratio", "pm10_mean", "o3_8h_p90", "composite_index")
@@ -303,39 +334,40 @@ def _forecast_row(group: str, v: dict, keys: list[str], dec: Mapping[str, int]) 
     return row
 
 
-def _forecast_columns(keys: list[str], dec: Mapping[str, int]) -> list[Column]:
-    cols = [Column("区县", "group", kind="text", width=10)]
+def _forecast_columns(keys: list[str], dec: Mapping[str, int], w: _Words) -> list[Column]:
+    cols = [Column(w("col.group"), "group", kind="text", width=10)]
     for k in keys:
-        _, short, _, unit, _ = INDICATORS[k]
+        _, short, _, unit, _ = w.ind[k]
         u = f" ({unit})" if unit else ""
         d = _decimals_of(k, dec)
-        cols += [Column(f"{short}年初至今{u}", f"{k}_ytd", d, width=11),
-                 Column(f"{short}年底预测中位数{u}", f"{k}_median", d, width=12),
-                 Column(f"{short}80%区间下限{u}", f"{k}_q10", d, width=11),
-                 Column(f"{short}80%区间上限{u}", f"{k}_q90", d, width=11),
-                 Column(f"{short}目标{u}", f"{k}_target", d, width=10),
-                 Column(f"{short}达标概率 (%)", f"{k}_p_meet", width=10)]
-    cols += [Column("年内剩余天数 (天)", "remaining_days", width=9),
-             Column("还可承受非优良天数 (天)", "nongood_days_allowed", width=11),
-             Column("还可承受重污染天数 (天)", "heavy_days_allowed", width=11),
-             Column("剩余天数PM2.5均值上限 (µg/m³)", "pm25_ceiling", _decimals_of("pm25_mean", dec), width=13),
-             Column("预测未生成的原因", "error", kind="text", width=20)]
+        cols += [Column(w("col.fc_ytd", short=short, unit=u), f"{k}_ytd", d, width=11),
+                 Column(w("col.fc_median", short=short, unit=u), f"{k}_median", d, width=12),
+                 Column(w("col.fc_q10", short=short, unit=u), f"{k}_q10", d, width=11),
+                 Column(w("col.fc_q90", short=short, unit=u), f"{k}_q90", d, width=11),
+                 Column(w("col.fc_target", short=short, unit=u), f"{k}_target", d, width=10),
+                 Column(w("col.fc_p_meet", short=short), f"{k}_p_meet", width=10)]
+    cols += [Column(w("col.remaining_days"), "remaining_days", width=9),
+             Column(w("col.nongood_days_allowed"), "nongood_days_allowed", width=11),
+             Column(w("col.heavy_days_allowed"), "heavy_days_allowed", width=11),
+             Column(w("col.pm25_ceiling"), "pm25_ceiling", _decimals_of("pm25_mean", dec), width=13),
+             Column(w("col.error"), "error", kind="text", width=20)]
     return cols
 
 
-def _measure_rows(m: dict) -> list[dict]:
+def _measure_rows(m: dict, w: _Words) -> list[dict]:
     rows, seen = [], {}
-    for part, label in (("due", "本月到期"), ("overdue", "逾期"), ("done", "本月完成")):
+    for part in ("due", "overdue", "done"):
+        label = w(f"mcol.cat_{part}")
         for r in m.get(part, []):
             if r["id"] in seen:
-                seen[r["id"]]["category"] += "、" + label
+                seen[r["id"]]["category"] += w.list + label
                 continue
             row = {"id": r["id"], "category": label, "task": r.get("task"), "goal": r.get("goal") or None,
                    "text": r.get("text"), "due_text": r.get("due_text"), "due": _date(r.get("due")),
-                   "status": _STATUS.get(r.get("status"), r.get("status")), "done_on": _date(r.get("done_on")),
-                   "days_late": r.get("days_late"), "lead_units": "、".join(r.get("lead_units") or []) or None,
-                   "cooperating_units": "、".join(r.get("cooperating_units") or []) or None,
-                   "responsible_units": "、".join(r.get("responsible_units") or []) or None,
+                   "status": w.status.get(r.get("status"), r.get("status")), "done_on": _date(r.get("done_on")),
+                   "days_late": r.get("days_late"), "lead_units": w.list.join(r.get("lead_units") or []) or None,
+                   "cooperating_units": w.list.join(r.get("cooperating_units") or []) or None,
+                   "responsible_units": w.list.join(r.get("responsible_units") or []) or None,
                    "note": r.get("note") or None, "source": r.get("source") or None}
             seen[r["id"]] = row
             rows.append(row)
@@ -346,8 +378,8 @@ def _date(text) -> dt.date | None:
     return None if not text else dt.date.fromisoformat(str(text))
 
 
-def dispatch_tables(summary: dict, *, decimals: Mapping[str, int] | None = None, city: str | None = None
-                    ) -> list[DispatchTable]:
+def dispatch_tables(summary: dict, *, decimals: Mapping[str, int] | None = None, city: str | None = None,
+                    lang: str | None = None) -> list[DispatchTable]:
     """The tables of the dispatch (the Excel sheets; the Word tables show a part of their columns).
 
     Parameters
@@ -359,116 +391,115 @@ def dispatch_tables(summary: dict, *, decimals: Mapping[str, int] | None = None,
         :data:`airq.config.DEFAULT_DECIMALS`.
     city : str, optional
         The city group (default :func:`city_group`).
+    lang : {"zh", "en"}, optional
+        The language of the headers and words (default: English when ``summary["lang"]`` is "en", else Chinese).
 
     Returns
     -------
     list of DispatchTable
-        月度, 年初至今, 预测, then 措施 and 措施按牵头单位 when ``summary["measures"]`` is set.
+        月度, 年初至今, 预测, then 措施 and 措施按牵头单位 when ``summary["measures"]`` is set
+        (``key``: month, ytd, forecast, measures, by_lead; the sheet names in the language).
         Published figures are summary's as they are; the others are rounded once (module docstring).
     """
+    w = _words(lang, summary)
     dec = _decimal_table(decimals)
     city = city if city is not None else city_group(summary)
     month = pd.Period(summary["month"], freq="M")
     groups = summary["groups"]
     out = []
-    for period, sheet, label in (("month", "月度", _month_label(month)), ("ytd", "年初至今", _ytd_label(month))):
+    for period, label in (("month", _month_label(month, w)), ("ytd", _ytd_label(month, w))):
         with_targets = period == "ytd"
-        rows = [_period_row(g, groups[g], period, dec, with_targets) for g in _order(summary, period, city)]
+        rows = [_period_row(g, groups[g], period, dec, with_targets, w) for g in _order(summary, period, city)]
         for r in rows:
-            r["status"] = "正常" if r["status"] == "ok" else f"失败：{r['error']}"
+            r["status"] = w("w.status_ok") if r["status"] == "ok" else w("w.status_failed", error=r["error"])
             for k in ("sufficient", "prev_sufficient", "met_good_day_ratio", "met_pm25_mean", "met_heavy_day_ratio"):
                 if k in r and r[k] is not None:
-                    r[k] = "是" if r[k] else "否"
-        out.append(DispatchTable(sheet, f"{label}各县（市、区）环境空气质量" + ("、目标" if with_targets else "")
-                                 + "及综合指数排名", _period_columns(dec, with_targets), rows,
-                                 [TEXT["rank_note"]]))
+                    r[k] = w.yes_no(r[k])
+        out.append(DispatchTable(w(f"sheet.{period}"), w(f"table.{period}", period=label),
+                                 _period_columns(dec, with_targets, w), rows, [w.text["rank_note"]], key=period))
     keys = _forecast_keys(summary)
     as_of = month.end_time.normalize()
     rows = [_forecast_row(g, groups[g], keys, dec) for g in _order(summary, "ytd", city)]
-    out.append(DispatchTable("预测", f"截至{as_of.month}月{as_of.day}日的年底预测与达标概率（{summary.get('n_sims')}次模拟，"
-                                     f"随机种子{summary.get('seed')}）", _forecast_columns(keys, dec), rows,
-                             ["年底预测为模拟年份的中位数与80%区间；达标概率为模拟年份中达到目标的比例。"]))
+    out.append(DispatchTable(w("sheet.forecast"), w("table.forecast", month=as_of.month, day=as_of.day,
+                                                   n_sims=summary.get("n_sims"), seed=summary.get("seed")),
+                             _forecast_columns(keys, dec, w), rows, [w("table.forecast_note")], key="forecast"))
     m = summary.get("measures")
     if m:
-        cols = [Column("编号", "id", kind="text", width=11), Column("类别", "category", kind="text", width=9),
-                Column("任务", "task", kind="text", width=24), Column("目标", "goal", kind="text", width=20),
-                Column("措施内容", "text", kind="text", width=48), Column("时限（方案原文）", "due_text", kind="text", width=16),
-                Column("截止日期", "due", kind="date", width=11), Column("状态", "status", kind="text", width=8),
-                Column("完成日期", "done_on", kind="date", width=11), Column("逾期天数 (天)", "days_late", width=9),
-                Column("牵头单位", "lead_units", kind="text", width=16),
-                Column("配合单位", "cooperating_units", kind="text", width=16),
-                Column("责任单位", "responsible_units", kind="text", width=16), Column("备注", "note", kind="text", width=16),
-                Column("出处", "source", kind="text", width=20)]
-        out.append(DispatchTable("措施", f"措施进展：本月到期、截至{m.get('as_of')}逾期、本月完成（台账 {m.get('register')}）",
-                                 cols, _measure_rows(m), list(m.get("notes") or [])))
+        cols = [Column(w(f"mcol.{key}"), key, kind=kind, width=width) for key, kind, width in (
+            ("id", "text", 11), ("category", "text", 9), ("task", "text", 24), ("goal", "text", 20), ("text", "text", 48),
+            ("due_text", "text", 16), ("due", "date", 11), ("status", "text", 8), ("done_on", "date", 11),
+            ("days_late", "number", 9), ("lead_units", "text", 16), ("cooperating_units", "text", 16),
+            ("responsible_units", "text", 16), ("note", "text", 16), ("source", "text", 20))]
+        out.append(DispatchTable(w("sheet.measures"), w("table.measures", as_of=m.get("as_of"), register=m.get("register")),
+                                 cols, _measure_rows(m, w), list(m.get("notes") or []), key="measures"))
         lead = [{"lead_unit": r.get("lead_unit"), "measures": r.get("measures"),
-                 **{s: r.get(s) for s in _STATUS}, "done_late": r.get("done_late"),
+                 **{s: r.get(s) for s in w.status}, "done_late": r.get("done_late"),
                  "max_days_late": r.get("max_days_late")} for r in m.get("by_lead_unit") or []]
-        cols = [Column("牵头单位", "lead_unit", kind="text", width=22), Column("措施数", "measures", width=8),
-                *(Column(f"{_STATUS[s]}", s, width=9) for s in _STATUS),
-                Column("逾期完成", "done_late", width=9), Column("最长逾期天数 (天)", "max_days_late", width=11)]
-        out.append(DispatchTable("措施按牵头单位", f"截至{m.get('as_of')}各牵头单位措施进展", cols, lead, []))
+        cols = [Column(w("mcol.lead_unit"), "lead_unit", kind="text", width=22), Column(w("mcol.measures"), "measures", width=8),
+                *(Column(f"{w.status[s]}", s, width=9) for s in w.status),
+                Column(w("mcol.done_late"), "done_late", width=9), Column(w("mcol.max_days_late"), "max_days_late", width=11)]
+        out.append(DispatchTable(w("sheet.by_lead"), w("table.by_lead", as_of=m.get("as_of")), cols, lead, [], key="by_lead"))
     return out
 
 
 # --------------------------------------------------------------------------- the summary in prose
 
 
-def _changed(value, unit: str, decimals: int) -> str:
+def _changed(value, unit: str, decimals: int, w: _Words) -> str:
     """"上升3.2个百分点" / "下降3.5微克/立方米" / "持平" from a once-rounded change."""
     if value is None:
         return ""
     if value == 0:
-        return "持平"
-    return f"{'上升' if value > 0 else '下降'}{_show(abs(value), decimals)}{unit}"
+        return w("prose.flat")
+    return w("prose.up" if value > 0 else "prose.down", value=_show(abs(value), decimals), unit=unit)
 
 
-def _change_sentence(p: dict, dec: Mapping[str, int]) -> str:
+def _change_sentence(p: dict, dec: Mapping[str, int], w: _Words) -> str:
     change = p.get("change_vs_previous_year") or {}
     prev = p.get("previous_year") or {}
     if not change:
         if prev.get("valid_days") and not prev.get("sufficient"):
-            return "去年同期有效监测天数不足（GB 3095 表4），不作同比比较。"
-        return "无去年同期数据，不作同比比较。"
+            return w("prose.change_withheld")
+        return w("prose.change_none")
     parts = []
     gd = _rounded(change.get("good_day_ratio_change_pp"), 1)
     if gd is not None:
-        parts.append("优良天数比率" + ("与去年同期持平" if gd == 0 else _changed(gd, "个百分点", 1)))
-    pm = _rounded(change.get("pm25_mean_change"), _decimals_of("pm25_mean_change", dec))
+        parts.append(w("prose.change_good_day_ratio", change=_changed(gd, w("prose.points"), 1, w)))
+    d = _decimals_of("pm25_mean_change", dec)
+    pm = _rounded(change.get("pm25_mean_change"), d)
     if pm is not None:
-        text = "PM2.5平均浓度" + ("与去年同期持平" if pm == 0 else _changed(pm, "微克/立方米", _decimals_of("pm25_mean_change", dec)))
+        text = w("prose.change_pm25_mean", change=_changed(pm, w.ind["pm25_mean"][2], d, w))
         pct = _rounded(change.get("pm25_mean_change_pct"), 1)
         if pm != 0 and pct is not None:
-            text += f"（{'升' if pct > 0 else '降'}幅{_show(abs(pct), 1)}%）"
+            text += w("prose.pct_up" if pct > 0 else "prose.pct_down", pct=_show(abs(pct), 1))
         parts.append(text)
     hd = _rounded(change.get("heavy_day_ratio_change_pp"), 1)
     if hd:
-        parts.append("重污染天数比率" + _changed(hd, "个百分点", 1))
-    return ("与去年同期相比，" + "，".join(parts) + "。") if parts else ""
+        parts.append(w("prose.change_heavy_day_ratio", change=_changed(hd, w("prose.points"), 1, w)))
+    return w("prose.change", parts=w.comma.join(parts)) if parts else ""
 
 
-def _figures(pub: dict, dec: Mapping[str, int], targets: dict | None) -> str:
+def _figures(pub: dict, dec: Mapping[str, int], targets: dict | None, w: _Words) -> str:
     parts = []
     for k in ("good_day_ratio", "pm25_mean", "heavy_day_ratio"):
         if pub.get(k) is None:
             continue
-        name, _, unit, _, sense = INDICATORS[k]
+        name, _, unit, _, sense = w.ind[k]
         d = _decimals_of(k, dec)
-        text = f"{name}为{_show(pub[k], d)}{unit}"
+        text = w("prose.figure", name=name, value=_show(pub[k], d), unit=unit)
         t = (targets or {}).get(k)
         if t and t.get("target") is not None:
-            bound = "不低于" if sense == "min" else "不高于"
-            text += f"（目标{bound}{_show(t['target'], d)}{unit}"
+            text += w("prose.target_min" if sense == "min" else "prose.target_max", value=_show(t["target"], d), unit=unit)
             if t.get("met_so_far") is not None:
-                text += "，目前达到目标" if t["met_so_far"] else "，目前未达到目标"
-            if t.get("status") in _ALLOWANCE_STATUS:
-                text += "，" + _ALLOWANCE_STATUS[t["status"]]
-            text += "）"
+                text += w("prose.met" if t["met_so_far"] else "prose.not_met")
+            if t.get("status") in w.allowance:
+                text += w("prose.allowance", status=w.allowance[t["status"]])
+            text += w("prose.close")
         parts.append(text)
-    return "，".join(parts)
+    return w.comma.join(parts)
 
 
-def _ranking_sentence(summary: dict, period: str, label: str, dec: Mapping[str, int]) -> str | None:
+def _ranking_sentence(summary: dict, period: str, label: str, dec: Mapping[str, int], w: _Words) -> str | None:
     ranked = {g: v[period] for g, v in summary["groups"].items()
               if (v.get(period) or {}).get("rank_composite_index") is not None}
     if len(ranked) < 2:
@@ -482,15 +513,15 @@ def _ranking_sentence(summary: dict, period: str, label: str, dec: Mapping[str, 
     def who(rank):
         names = sorted(g for g, p in ranked.items() if p["rank_composite_index"] == rank)
         value = ranked[names[0]]["published"].get("composite_index")
-        return f"{'、'.join(names)}（{_show(value, d)}）"
+        return w("prose.named_value", names=w.list.join(names), value=_show(value, d))
 
-    return f"{label}各县（市、区）中综合指数最低的是{who(lo)}，最高的是{who(hi)}"
+    return w("prose.ranking_period", period=label, lowest=who(lo), highest=who(hi))
 
 
-def _forecast_sentences(v: dict, group: str, dec: Mapping[str, int]) -> str:
+def _forecast_sentences(v: dict, group: str, dec: Mapping[str, int], w: _Words) -> str:
     fc = v.get("forecast") or {}
     if fc.get("error"):
-        return f"{group}年底预测未能生成：{fc['error']}。"
+        return w("prose.forecast_error", group=group, error=fc["error"])
     inds = fc.get("indicators") or {}
     as_of = pd.Timestamp(fc["as_of"])
     parts = []
@@ -498,36 +529,35 @@ def _forecast_sentences(v: dict, group: str, dec: Mapping[str, int]) -> str:
         ind = inds.get(k) or {}
         if ind.get("median") is None or ind.get("target") is None:
             continue
-        _, short, unit, _, _ = INDICATORS[k]
+        _, short, unit, _, _ = w.ind[k]
         d = _decimals_of(k, dec)
-        text = (f"{short}年底预测中位数为{_show(_rounded(ind['median'], d), d)}{unit}（80%区间"
-                f"{_show(_rounded(ind['q10'], d), d)}—{_show(_rounded(ind['q90'], d), d)}{unit}）")
+        text = w("prose.forecast_indicator", short=short, unit=unit, median=_show(_rounded(ind["median"], d), d),
+                 q10=_show(_rounded(ind["q10"], d), d), q90=_show(_rounded(ind["q90"], d), d))
         p = _p_percent(ind.get("p_meet"))
         if p is not None:
-            text += f"，达到目标的概率约为{p}%"
+            text += w("prose.forecast_p", p=p)
         parts.append(text)
     if not parts:
         return ""
-    out = (f"按截至{as_of.month}月{as_of.day}日的数据预测（{fc.get('n_sims')}次模拟），{group}" + "；".join(parts) + "。")
+    out = w("prose.forecast", month=as_of.month, day=as_of.day, n_sims=fc.get("n_sims"), group=group,
+            parts=w.semicolon.join(parts))
     allow = fc.get("allowances") or {}
     rest = []
     if (allow.get("nongood_days") or {}).get("remaining") is not None:
-        rest.append(f"非优良天数{_show(_count(allow['nongood_days']['remaining']), None)}天")
+        rest.append(w("prose.allow_nongood", n=_show(_count(allow["nongood_days"]["remaining"]), None)))
     if (allow.get("heavy_days") or {}).get("remaining") is not None:
-        rest.append(f"重污染天数{_show(_count(allow['heavy_days']['remaining']), None)}天")
+        rest.append(w("prose.allow_heavy", n=_show(_count(allow["heavy_days"]["remaining"]), None)))
     days = (fc.get("expected") or {}).get("remaining_days")
     if rest and days:
-        out += f"年内剩余{days}天中，在不超出目标的前提下还可出现{'、'.join(rest)}"
         ceiling = (allow.get("pm25_ceiling") or {}).get("remaining")
-        if ceiling is not None:
-            out += f"；剩余天数PM2.5平均浓度不超过{_show(ceiling, _decimals_of('pm25_mean', dec))}微克/立方米即可达到PM2.5目标"
-        out += "。"
+        ceiling = "" if ceiling is None else w("prose.allow_ceiling", value=_show(ceiling, _decimals_of("pm25_mean", dec)))
+        out += w("prose.allow", days=days, rest=w.list.join(rest), ceiling=ceiling)
     return out
 
 
-def summary_paragraphs(summary: dict, *, decimals: Mapping[str, int] | None = None, city: str | None = None
-                       ) -> list[str]:
-    """The generated summary of the dispatch, in Chinese: one string per paragraph.
+def summary_paragraphs(summary: dict, *, decimals: Mapping[str, int] | None = None, city: str | None = None,
+                       lang: str | None = None) -> list[str]:
+    """The generated summary of the dispatch: one string per paragraph, in ``lang`` (as :func:`dispatch_tables`).
 
     1. the city's month: good-day ratio, PM2.5 mean, heavy-pollution ratio, change against the
        same month last year (withheld when that month is not sufficient);
@@ -537,6 +567,7 @@ def summary_paragraphs(summary: dict, *, decimals: Mapping[str, int] | None = No
 
     Every figure is the published one of ``summary`` (or rounded once, module docstring).
     """
+    w = _words(lang, summary)
     dec = _decimal_table(decimals)
     city = city if city is not None else city_group(summary)
     month = pd.Period(summary["month"], freq="M")
@@ -545,20 +576,22 @@ def summary_paragraphs(summary: dict, *, decimals: Mapping[str, int] | None = No
     if v is not None:
         m, y = v.get("month") or {}, v.get("ytd") or {}
         if m.get("valid_days"):
-            out.append(f"{_month_label(month)}，{city}{_figures(m.get('published') or {}, dec, None)}。"
-                       + _change_sentence(m, dec))
+            out.append(w("prose.month", period=_month_label(month, w), group=city,
+                         figures=_figures(m.get("published") or {}, dec, None, w), change=_change_sentence(m, dec, w)))
         else:
-            out.append(f"{_month_label(month)}，{city}无有效监测数据。")
+            out.append(w("prose.month_none", period=_month_label(month, w), group=city))
         if y.get("valid_days"):
-            short = "" if y.get("sufficient", True) else "（有效监测天数不足，统计结果仅供参考）"
-            out.append(f"{_ytd_label(month)}，{city}{_figures(y.get('published') or {}, dec, y.get('targets'))}{short}。"
-                       + _change_sentence(y, dec))
-    ranks = [s for s in (_ranking_sentence(summary, "month", f"{month.month}月", dec),
-                         _ranking_sentence(summary, "ytd", _ytd_label(month)[5:], dec)) if s]
+            short = "" if y.get("sufficient", True) else w("prose.ytd_short")
+            out.append(w("prose.ytd", period=_ytd_label(month, w), group=city, short=short,
+                         figures=_figures(y.get("published") or {}, dec, y.get("targets"), w),
+                         change=_change_sentence(y, dec, w)))
+    ytd = w("prose.ranking_ytd_jan") if month.month == 1 else w("prose.ranking_ytd", month=month.month)
+    ranks = [s for s in (_ranking_sentence(summary, "month", w("prose.ranking_month", month=month.month), dec, w),
+                         _ranking_sentence(summary, "ytd", ytd, dec, w)) if s]
     if ranks:
-        out.append("按环境空气质量综合指数排名（数值越小，空气质量越好），" + "；".join(ranks) + "。")
+        out.append(w("prose.ranking", ranks=w.semicolon.join(ranks)))
     if v is not None:
-        text = _forecast_sentences(v, city, dec)
+        text = _forecast_sentences(v, city, dec, w)
         if text:
             out.append(text)
     return out
@@ -567,13 +600,16 @@ def summary_paragraphs(summary: dict, *, decimals: Mapping[str, int] | None = No
 # --------------------------------------------------------------------------- charts
 
 
-def notebook_charts(summary: dict, folder, *, city: str | None = None) -> list[tuple[str, bytes]]:
+def notebook_charts(summary: dict, folder, *, city: str | None = None, lang: str | None = None
+                    ) -> list[tuple[str, bytes]]:
     """The trajectory charts (PNG) the executed county notebooks of the report folder show.
 
     Returns ``(caption, png)`` pairs: the city (default :func:`city_group`) first, then the counties
     by year-to-date rank, each group's charts in notebook order. Failed groups and missing
-    notebooks are left out. Raises ``ValueError`` for a notebook that is not JSON.
+    notebooks are left out. Raises ``ValueError`` for a notebook that is not JSON. The captions are in
+    ``lang`` (as :func:`dispatch_tables`).
     """
+    w = _words(lang, summary)
     folder = Path(folder)
     out = []
     n = 0
@@ -596,8 +632,8 @@ def notebook_charts(summary: dict, folder, *, city: str | None = None) -> list[t
                     continue
                 n += 1
                 png = base64.b64decode("".join(data) if isinstance(data, list) else data)
-                name = INDICATORS[key][0] if key in INDICATORS else ""
-                out.append((TEXT["chart_caption"].format(n=n, group=g, indicator=name), png))
+                name = w.ind[key][0] if key in w.ind else ""
+                out.append((w.text["chart_caption"].format(n=n, group=g, indicator=name), png))
     return out
 
 
@@ -646,12 +682,14 @@ def write_dispatch(summary: dict, folder, plan, stem: str) -> dict[str, str]:
 
     Called by :func:`airq.monthly.run_report` with its work folder (the files are swapped into
     place with the rest of the report). ``plan`` gives the reporting decimals and the city
-    group. Raises ``ValueError`` (one sentence) when a file cannot be made; ``OSError`` as is.
+    group. The language is the report's (``summary["lang"]``): English for "en", else Chinese.
+    Raises ``ValueError`` (one sentence) when a file cannot be made; ``OSError`` as is.
     """
     city = next((g for g, grp in plan.groups.items() if grp.kind == "city"), None)
     decimals = dict(plan.options.decimals)
-    write_docx(summary, folder, stem=stem, decimals=decimals, city=city)
-    write_xlsx(summary, folder, stem=stem, decimals=decimals, city=city)
+    lang = _words(None, summary).lang
+    write_docx(summary, folder, stem=stem, decimals=decimals, city=city, lang=lang)
+    write_xlsx(summary, folder, stem=stem, decimals=decimals, city=city, lang=lang)
     return file_names(stem, summary["month"])
 
 
@@ -754,11 +792,14 @@ def _styles(doc) -> None:
         caption.font.italic = False
 
 
-def _caption(doc, text: str):
+def _caption(doc, text: str, *, above: bool = False):
+    """A centred caption; ``above`` (a table's caption): kept on the page of what follows, never orphaned at a page foot."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph(style="Caption")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if above:
+        p.paragraph_format.keep_with_next = True
     _run(p, text, font=_HEAD_FONT)
     return p
 
@@ -797,35 +838,35 @@ def _table(doc, columns: list[tuple[str, str, int | None, float]], rows: list[di
     return table
 
 
-def _mark(row: dict) -> str:
+def _mark(row: dict, w: _Words) -> str:
     """The group's name as the Word tables show it: "*" when its statistics are not valid (GB 3095 Table 4)."""
-    return row["group"] + ("*" if row.get("sufficient") == "否" else "")
+    return row["group"] + ("*" if row.get("sufficient") == w("w.no") else "")
 
 
-def _docx_period_table(doc, table: DispatchTable, with_targets: bool):
+def _docx_period_table(doc, table: DispatchTable, with_targets: bool, w: _Words):
     dec = {c.key: c.decimals for c in table.columns}
-    cols = [("排名", "rank", None, 1.0), ("区县", "group_marked", None, 1.9),
-            ("优良天数比率(%)", "good_day_ratio", dec["good_day_ratio"], 1.5)]
+    cols = [(w("wcol.rank"), "rank", None, 1.0), (w("wcol.group"), "group_marked", None, 1.9),
+            (w("wcol.good_day_ratio"), "good_day_ratio", dec["good_day_ratio"], 1.5)]
     if with_targets:
-        cols += [("目标(%)", "target_good_day_ratio", dec["good_day_ratio"], 1.2)]
-    cols += [("重污染天数比率(%)", "heavy_day_ratio", dec["heavy_day_ratio"], 1.5),
-             ("PM2.5 (µg/m³)", "pm25_mean", dec["pm25_mean"], 1.4)]
+        cols += [(w("wcol.target_pct"), "target_good_day_ratio", dec["good_day_ratio"], 1.2)]
+    cols += [(w("wcol.heavy_day_ratio"), "heavy_day_ratio", dec["heavy_day_ratio"], 1.5),
+             (w("wcol.pm25_mean"), "pm25_mean", dec["pm25_mean"], 1.4)]
     if with_targets:
-        cols += [("目标 (µg/m³)", "target_pm25_mean", dec["pm25_mean"], 1.3)]
+        cols += [(w("wcol.target_ug"), "target_pm25_mean", dec["pm25_mean"], 1.3)]
     else:
-        cols += [("PM10 (µg/m³)", "pm10_mean", dec["pm10_mean"], 1.3),
-                 ("O3-8h-90 (µg/m³)", "o3_8h_p90", dec["o3_8h_p90"], 1.4)]
-    cols += [("综合指数", "composite_index", dec["composite_index"], 1.3),
-             ("首要污染物", "composite_primary", None, 1.4),
-             ("优良比率同比(百分点)", "good_day_ratio_change_pp", 1, 1.5),
-             ("PM2.5同比(%)", "pm25_mean_change_pct", 1, 1.3)]
-    rows = [{**r, "group_marked": _mark(r)} for r in table.rows]
+        cols += [(w("wcol.pm10_mean"), "pm10_mean", dec["pm10_mean"], 1.3),
+                 (w("wcol.o3_8h_p90"), "o3_8h_p90", dec["o3_8h_p90"], 1.4)]
+    cols += [(w("wcol.composite_index"), "composite_index", dec["composite_index"], 1.3),
+             (w("wcol.composite_primary"), "composite_primary", None, 1.4),
+             (w("wcol.good_day_ratio_change_pp"), "good_day_ratio_change_pp", 1, 1.5),
+             (w("wcol.pm25_mean_change_pct"), "pm25_mean_change_pct", 1, 1.3)]
+    rows = [{**r, "group_marked": _mark(r, w)} for r in table.rows]
     return _table(doc, cols, rows)
 
 
-def _docx_forecast_table(doc, table: DispatchTable, keys: list[str]):
+def _docx_forecast_table(doc, table: DispatchTable, keys: list[str], w: _Words):
     dec = {c.key: c.decimals for c in table.columns}
-    cols = [("区县", "group", None, 1.9)]
+    cols = [(w("wcol.group"), "group", None, 1.9)]
     rows = []
     for r in table.rows:
         row = {"group": r["group"]}
@@ -834,71 +875,78 @@ def _docx_forecast_table(doc, table: DispatchTable, keys: list[str]):
             if r.get(f"{k}_median") is None:
                 row[f"{k}_fc"] = "—"
             else:
-                row[f"{k}_fc"] = (f"{_show(r[f'{k}_median'], d)}（{_show(r[f'{k}_q10'], d)}—{_show(r[f'{k}_q90'], d)}）")
+                row[f"{k}_fc"] = w("wcol.fc_cell", median=_show(r[f"{k}_median"], d), q10=_show(r[f"{k}_q10"], d),
+                                   q90=_show(r[f"{k}_q90"], d))
             row[f"{k}_p"] = r.get(f"{k}_p_meet")
             row[f"{k}_t"] = r.get(f"{k}_target")
         rows.append(row)
     width = (16.0 - 1.9) / max(1, len(keys))
     for k in keys:
-        _, short, _, unit, _ = INDICATORS[k]
-        u = f"({unit})" if unit else ""
-        cols += [(f"{short}{u}", f"{k}_fc", None, width * 0.5), (f"目标{u}", f"{k}_t", dec[f"{k}_median"], width * 0.25),
-                 ("达标概率(%)", f"{k}_p", None, width * 0.25)]
+        _, short, _, unit, _ = w.ind[k]
+        u = w("wcol.fc_unit", unit=unit) if unit else ""
+        cols += [(f"{short}{u}", f"{k}_fc", None, width * 0.5),
+                 (w("wcol.fc_target", unit=u), f"{k}_t", dec[f"{k}_median"], width * 0.25),
+                 (w("wcol.fc_p"), f"{k}_p", None, width * 0.25)]
     return _table(doc, cols, rows)
 
 
-def _docx_measures(doc, m: dict, n_table: int) -> int:
+def _docx_measures(doc, m: dict, n_table: int, w: _Words) -> int:
     counts = m.get("counts") or {}
     total = sum(counts.values())
-    words = "，".join(f"{_STATUS[s]}{counts.get(s, 0)}项" for s in _STATUS)
+    words = w.comma.join(w("wcol.m_count", status=w.status[s], n=counts.get(s, 0)) for s in w.status)
     p = doc.add_paragraph()
     as_of = pd.Timestamp(m["as_of"])
-    _run(p, f"截至{as_of.year}年{as_of.month}月{as_of.day}日，措施台账（{m.get('register')}）共{total}项措施：{words}；"
-            f"本月完成{len(m.get('done') or [])}项。")
-    for key, title in (("due", TEXT["t_due"].format(n=n_table + 1)),
-                       ("overdue", TEXT["t_overdue"].format(n=n_table + 2, date=f"{as_of.month}月{as_of.day}日"))):
+    _run(p, w("wcol.m_summary", date=w.date(as_of), register=m.get("register"), total=total, counts=words,
+              done=len(m.get("done") or [])))
+    for key, title in (("due", w.text["t_due"].format(n=n_table + 1)),
+                       ("overdue", w.text["t_overdue"].format(n=n_table + 2, date=w("w.date_short", month=as_of.month,
+                                                                                      day=as_of.day)))):
         n_table += 1
         rows = [{"id": r["id"], "task": r.get("task") or "", "due_text": r.get("due_text") or "",
-                 "due": r.get("due") or "—", "lead": "、".join(r.get("lead_units") or []),
-                 "status": _STATUS.get(r.get("status"), r.get("status")), "days_late": r.get("days_late")}
+                 "due": r.get("due") or "—", "lead": w.list.join(r.get("lead_units") or []),
+                 "status": w.status.get(r.get("status"), r.get("status")), "days_late": r.get("days_late")}
                 for r in m.get(key) or []]
-        _caption(doc, title)
+        _caption(doc, title, above=True)
         if not rows:
-            _run(doc.add_paragraph(), "无。")
+            _run(doc.add_paragraph(), w("w.nothing"))
             continue
-        cols = [("编号", "id", None, 2.0), ("任务", "task", None, 4.2), ("时限（原文）", "due_text", None, 2.6),
-                ("截止日期", "due", None, 2.1), ("牵头单位", "lead", None, 2.6)]
-        cols += [("状态", "status", None, 1.2), ("逾期天数", "days_late", None, 1.3)]
+        cols = [(w("wcol.m_id"), "id", None, 2.0), (w("wcol.m_task"), "task", None, 4.2),
+                (w("wcol.m_due_text"), "due_text", None, 2.6), (w("wcol.m_due"), "due", None, 2.1),
+                (w("wcol.m_lead"), "lead", None, 2.6)]
+        cols += [(w("wcol.m_status"), "status", None, 1.2), (w("wcol.m_days_late"), "days_late", None, 1.3)]
         _table(doc, cols, rows)
     for n in m.get("notes") or []:
-        _run(doc.add_paragraph(), f"注：{n}", size=10.5)
+        _run(doc.add_paragraph(), w("w.note", note=n), size=10.5)
     return n_table
 
 
-def _notes(summary: dict) -> list[str]:
-    notes = list(dict.fromkeys([*(summary.get("notes") or {}).get("month", []), *(summary.get("notes") or {}).get("ytd", [])]))
+def _notes(summary: dict, w: _Words) -> list[str]:
+    """The notes on rules and data, in the dispatch's language where the summary carries them said in it
+    (``notes_text``, :mod:`airq.notes`), else as the results gave them."""
+    said = (summary.get("notes_text") or {}).get(w.lang) or summary.get("notes") or {}
+    notes = list(dict.fromkeys([*said.get("month", []), *said.get("ytd", [])]))
     for g, v in sorted(summary["groups"].items()):
-        for n in (v.get("forecast") or {}).get("notes") or []:
-            notes.append(f"{g}：{n}")
+        for n in (v.get("forecast_notes_text") or {}).get(w.lang) or (v.get("forecast") or {}).get("notes") or []:
+            notes.append(w("w.group_note", group=g, note=n))
         if v.get("status") != "ok":
-            notes.append(f"{g}：报告生成失败 — {v.get('error')}")
+            notes.append(w("w.group_failed", group=g, error=v.get("error")))
     return notes
 
 
-def _data_lines(summary: dict) -> list[str]:
+def _data_lines(summary: dict, w: _Words) -> list[str]:
     vin = summary.get("data_vintage") or {}
     rules = sorted({r for v in summary["groups"].values() for p in ("month", "ytd")
                     for r in str((v.get(p) or {}).get("rules") or "").split("+") if r})
     versions = summary.get("generated_by") or {}
-    return [f"评价规则：{'、'.join(rules) or '—'}（2026年3月1日起执行 HJ 633—2026 / GB 3095—2026，此前为2012年版）。",
-            f"数据截至：{vin.get('last_data_day') or '—'}（最后一小时的起始时刻 {vin.get('last_data_hour_start') or '—'}，北京时间）；"
-            f"数据存储清单 sha256：{vin.get('manifest_sha256') or '—'}。",
-            f"预测：{summary.get('n_sims')}次模拟，随机种子{summary.get('seed')}。",
-            f"生成：airq-cn {versions.get('airq-cn') or '—'}；数值按 GB/T 8170 修约一次，与 summary.json 一致。"]
+    return [w("data.rules", rules=w.list.join(rules) or "—"),
+            w("data.vintage", day=vin.get("last_data_day") or "—", hour=vin.get("last_data_hour_start") or "—",
+              sha256=vin.get("manifest_sha256") or "—"),
+            w("data.forecast", n_sims=summary.get("n_sims"), seed=summary.get("seed")),
+            w("data.software", version=versions.get("airq-cn") or "—")]
 
 
 def write_docx(summary: dict, folder, *, charts: Sequence[tuple[str, bytes]] | None = None, stem: str | None = None,
-               decimals: Mapping[str, int] | None = None, city: str | None = None) -> Path:
+               decimals: Mapping[str, int] | None = None, city: str | None = None, lang: str | None = None) -> Path:
     """Write the Word dispatch ``<stem>_<YYYY-MM>_通报.docx`` into ``folder`` (atomically) and return its path.
 
     Parameters
@@ -911,8 +959,9 @@ def write_docx(summary: dict, folder, *, charts: Sequence[tuple[str, bytes]] | N
         Default: :func:`notebook_charts` of ``folder`` (the trajectory charts of the county notebooks).
     stem : str, optional
         The plan's config stem (default: the name of ``folder``'s parent, ``<out>/<stem>/<YYYY-MM>``).
-    decimals, city
-        As for :func:`dispatch_tables`.
+    decimals, city, lang
+        As for :func:`dispatch_tables` (``lang``: default English when ``summary["lang"]`` is "en", else Chinese;
+        the file name is the same in both).
 
     Sections: banner (when set), title and date, 一 overview (:func:`summary_paragraphs`), 二 the
     month and year-to-date tables ranked by composite index, 三 the forecast table, 四 the
@@ -921,82 +970,86 @@ def write_docx(summary: dict, folder, *, charts: Sequence[tuple[str, bytes]] | N
     folder = Path(folder)
     name = file_names(_stem(summary, folder, stem), summary["month"])["docx"]
     return _wrap("Word dispatch", name, lambda: atomic_write_bytes(
-        folder / name, _docx_bytes(summary, folder, charts, decimals, city)))
+        folder / name, _docx_bytes(summary, folder, charts, decimals, city, lang)))
 
 
-def _docx_bytes(summary, folder, charts, decimals, city) -> bytes:
+def _docx_bytes(summary, folder, charts, decimals, city, lang=None) -> bytes:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
+    w = _words(lang, summary)
+    text = w.text
     city = city if city is not None else city_group(summary)
     month = pd.Period(summary["month"], freq="M")
     end = month.end_time.normalize()
-    tables = {t.sheet: t for t in dispatch_tables(summary, decimals=decimals, city=city)}
-    charts = notebook_charts(summary, folder, city=city) if charts is None else list(charts)
+    tables = {t.key: t for t in dispatch_tables(summary, decimals=decimals, city=city, lang=w.lang)}
+    charts = notebook_charts(summary, folder, city=city, lang=w.lang) if charts is None else list(charts)
 
     doc = docx.Document()
     _styles(doc)
     if summary.get("banner"):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, TEXT["synthetic"].format(banner=summary["banner"]), font=_HEAD_FONT, bold=True, colour=(192, 0, 0))
+        _run(p, text["synthetic"].format(banner=summary["banner"]), font=_HEAD_FONT, bold=True, colour=(192, 0, 0))
     title = doc.add_paragraph(style="Title")
-    for i, line in enumerate(TEXT["title"].format(plan=summary["plan"], year=month.year, month=month.month).split("\n")):
+    for i, line in enumerate(text["title"].format(plan=summary["plan"], year=month.year, month=month.month).split("\n")):
         if i:
             title.add_run().add_break()
         _run(title, line, font=_HEAD_FONT)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(p, TEXT["data_until"].format(date=f"{end.year}年{end.month}月{end.day}日"))
+    _run(p, text["data_until"].format(date=w.date(end)))
 
-    _heading(doc, TEXT["s_overview"])
-    for text in summary_paragraphs(summary, decimals=decimals, city=city):
+    _heading(doc, text["s_overview"])
+    for para_text in summary_paragraphs(summary, decimals=decimals, city=city, lang=w.lang):
         para = doc.add_paragraph()
         para.paragraph_format.first_line_indent = Cm(0.85)
-        _run(para, text)
+        _run(para, para_text)
 
-    _heading(doc, TEXT["s_counties"])
+    _heading(doc, text["s_counties"])
     n_table = 0
-    for sheet, key, label in (("月度", "t_month", _month_label(month)), ("年初至今", "t_ytd", _ytd_label(month))):
+    for key, label in (("month", _month_label(month, w)), ("ytd", _ytd_label(month, w))):
         n_table += 1
-        _caption(doc, TEXT[key].format(n=n_table, period=label))
-        _docx_period_table(doc, tables[sheet], sheet == "年初至今")
-    _run(doc.add_paragraph(), "注：" + TEXT["rank_note"], size=10.5)
+        _caption(doc, text[f"t_{key}"].format(n=n_table, period=label), above=True)
+        _docx_period_table(doc, tables[key], key == "ytd", w)
+    _run(doc.add_paragraph(), w("w.note", note=text["rank_note"]), size=10.5)
 
-    _heading(doc, TEXT["s_forecast"])
+    _heading(doc, text["s_forecast"])
     n_table += 1
-    _caption(doc, TEXT["t_forecast"].format(n=n_table))
-    _docx_forecast_table(doc, tables["预测"], _forecast_keys(summary))
-    _run(doc.add_paragraph(), "注：" + tables["预测"].title + "。" + tables["预测"].notes[0], size=10.5)
+    _caption(doc, text["t_forecast"].format(n=n_table), above=True)
+    _docx_forecast_table(doc, tables["forecast"], _forecast_keys(summary), w)
+    _run(doc.add_paragraph(), w("w.note", note=tables["forecast"].title + w("w.stop") + tables["forecast"].notes[0]),
+         size=10.5)
 
-    _heading(doc, TEXT["s_charts"])
+    _heading(doc, text["s_charts"])
     if not charts:
-        _run(doc.add_paragraph(), TEXT["no_charts"])
+        _run(doc.add_paragraph(), text["no_charts"])
     for caption, png in charts:
         pic = doc.add_paragraph()
         pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        pic.paragraph_format.keep_with_next = True  # the picture with its caption below
         pic.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
         _caption(doc, caption)
 
     section = 5
     if summary.get("measures"):
-        _heading(doc, TEXT["s_measures"])
-        n_table = _docx_measures(doc, summary["measures"], n_table)
+        _heading(doc, text["s_measures"])
+        n_table = _docx_measures(doc, summary["measures"], n_table, w)
         section = 6
-    _heading(doc, TEXT["s_notes"].format(n=_CN_NUM[section - 1]))
-    for n in [*_data_lines(summary), *_notes(summary)]:
+    _heading(doc, text["s_notes"].format(n=w("w.numerals").split(",")[section - 1]))
+    for n in [*_data_lines(summary, w), *_notes(summary, w)]:
         para = doc.add_paragraph(style="List Bullet")
         _run(para, n, size=10.5)
 
     when = _when(summary)
     props = doc.core_properties
-    props.title = TEXT["title"].format(plan=summary["plan"], year=month.year, month=month.month).replace("\n", " ")
-    props.subject = "环境空气质量月度通报"
+    props.title = text["title"].format(plan=summary["plan"], year=month.year, month=month.month).replace("\n", " ")
+    props.subject = w("w.subject")
     props.author = props.last_modified_by = "airq"
     props.keywords = f"airq; {summary['month']}"
     props.comments = summary.get("banner") or ""
-    props.language = "zh-CN"
+    props.language = w("w.doc_lang")
     props.created = props.modified = when
     props.last_printed = when
     props.revision = 1
@@ -1024,7 +1077,7 @@ def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:32767]
 
 
-def _sheet(wb, table: DispatchTable) -> None:
+def _sheet(wb, table: DispatchTable, w: _Words) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -1051,7 +1104,7 @@ def _sheet(wb, table: DispatchTable) -> None:
                 c.value = _clean(value)
                 c.data_type = "s"  # never a formula, whatever the text starts with
             elif isinstance(value, bool):
-                c.value = "是" if value else "否"
+                c.value = w.yes_no(value)
             elif isinstance(value, int):
                 c.value = value
                 c.number_format = "0"
@@ -1077,23 +1130,23 @@ def _sheet(wb, table: DispatchTable) -> None:
     ws.print_title_rows = "1:1"
 
 
-def _about_table(summary: dict, tables: list[DispatchTable]) -> DispatchTable:
+def _about_table(summary: dict, tables: list[DispatchTable], w: _Words) -> DispatchTable:
     vin = summary.get("data_vintage") or {}
-    rows = [("方案", summary["plan"]), ("月份", summary["month"]), ("提示", summary.get("banner")),
-            ("数据截至", vin.get("last_data_day")), ("最后一小时起始时刻（北京时间）", vin.get("last_data_hour_start")),
-            ("数据存储清单 sha256", vin.get("manifest_sha256")), ("预测模拟次数", summary.get("n_sims")),
-            ("随机种子", summary.get("seed")),
-            ("生成软件", "; ".join(f"{k} {v}" for k, v in sorted((summary.get("generated_by") or {}).items()) if v))]
-    rows += [(f"工作表：{t.sheet}", t.title) for t in tables]
-    rows += [(f"表注（{t.sheet}）", n) for t in tables for n in t.notes]
-    rows += [("说明", line) for line in [*_data_lines(summary), *_notes(summary)]]
-    return DispatchTable("说明", "说明", [Column("项目", "item", kind="text", width=24),
-                                          Column("内容", "text", kind="text", width=100)],
-                         [{"item": k, "text": v} for k, v in rows if v is not None])
+    rows = [(w("about.plan"), summary["plan"]), (w("about.month"), summary["month"]),
+            (w("about.banner"), summary.get("banner")), (w("about.last_day"), vin.get("last_data_day")),
+            (w("about.last_hour"), vin.get("last_data_hour_start")), (w("about.manifest"), vin.get("manifest_sha256")),
+            (w("about.n_sims"), summary.get("n_sims")), (w("about.seed"), summary.get("seed")),
+            (w("about.software"), "; ".join(f"{k} {v}" for k, v in sorted((summary.get("generated_by") or {}).items()) if v))]
+    rows += [(w("about.sheet", sheet=t.sheet), t.title) for t in tables]
+    rows += [(w("about.sheet_note", sheet=t.sheet), n) for t in tables for n in t.notes]
+    rows += [(w("about.note"), line) for line in [*_data_lines(summary, w), *_notes(summary, w)]]
+    return DispatchTable(w("sheet.about"), w("sheet.about"), [Column(w("about.item"), "item", kind="text", width=24),
+                                                              Column(w("about.text"), "text", kind="text", width=100)],
+                         [{"item": k, "text": v} for k, v in rows if v is not None], key="about")
 
 
 def write_xlsx(summary: dict, folder, *, stem: str | None = None, decimals: Mapping[str, int] | None = None,
-               city: str | None = None) -> Path:
+               city: str | None = None, lang: str | None = None) -> Path:
     """Write the Excel tables ``<stem>_<YYYY-MM>.xlsx`` into ``folder`` (atomically) and return its path.
 
     One sheet per table of :func:`dispatch_tables` (月度, 年初至今, 预测, 措施, 措施按牵头单位) and
@@ -1101,27 +1154,28 @@ def write_xlsx(summary: dict, folder, *, stem: str | None = None, decimals: Mapp
     autofilter, numbers as numeric cells — ratios and concentrations as published, with the
     format of their decimals (``0.0``), counts as integers, dates as dates —, missing values
     as empty cells. No merged cells; sheet names of at most 31 characters without ``[]:*?/\\``.
-    ``stem``, ``decimals``, ``city``: as for :func:`write_docx`.
+    ``stem``, ``decimals``, ``city``, ``lang``: as for :func:`write_docx` (the sheet names follow the language).
     """
     folder = Path(folder)
     name = file_names(_stem(summary, folder, stem), summary["month"])["xlsx"]
-    return _wrap("Excel tables", name, lambda: atomic_write_bytes(folder / name, _xlsx_bytes(summary, decimals, city)))
+    return _wrap("Excel tables", name, lambda: atomic_write_bytes(folder / name, _xlsx_bytes(summary, decimals, city, lang)))
 
 
-def _xlsx_bytes(summary, decimals, city) -> bytes:
+def _xlsx_bytes(summary, decimals, city, lang=None) -> bytes:
     from openpyxl import Workbook
 
-    tables = dispatch_tables(summary, decimals=decimals, city=city)
+    w = _words(lang, summary)
+    tables = dispatch_tables(summary, decimals=decimals, city=city, lang=w.lang)
     wb = Workbook()
     wb.remove(wb.active)
-    for t in [*tables, _about_table(summary, tables)]:
-        _sheet(wb, t)
+    for table in [*tables, _about_table(summary, tables, w)]:
+        _sheet(wb, table, w)
     when = _when(summary)
     month = pd.Period(summary["month"], freq="M")
-    wb.properties.title = TEXT["title"].format(plan=summary["plan"], year=month.year, month=month.month).replace("\n", " ")
+    wb.properties.title = w.text["title"].format(plan=summary["plan"], year=month.year, month=month.month).replace("\n", " ")
     wb.properties.creator = wb.properties.lastModifiedBy = "airq"
     wb.properties.created = wb.properties.modified = when
-    wb.properties.language = "zh-CN"
+    wb.properties.language = w("w.doc_lang")
     buf = io.BytesIO()
     wb.save(buf)
     stamp = f"{when:%Y-%m-%dT%H:%M:%SZ}"

@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import MISSING, ConfigError
+from .notes import note
 from .measures_due import CALENDAR_KINDS, DUE_KINDS, Due, find_due_phrases, parse_due
 from .util import as_day, atomic_write_text
 
@@ -400,9 +401,7 @@ def month_section(register: pd.DataFrame, events: pd.DataFrame | None, month) ->
     years = sorted({int(d.year) for d in t["due"].dropna()})
     notes = []
     if years and month.year > years[-1]:
-        notes.append(f"the register holds the measures due in {', '.join(map(str, years))}; the report month {month} is "
-                     f"after all of them, so every dated measure not marked done counts as overdue: give the plan a "
-                     f"register for {month.year}, or mark the old measures done in the status file")
+        notes.append(note("register_old", years=[str(y) for y in years], month=f"{month}", year=month.year))
     return {"month": f"{month}", "as_of": f"{end:%Y-%m-%d}", "notes": notes,
             "counts": {s: int((t["status"] == s).sum()) for s in STATUSES},
             "due": records(t[due_in]), "overdue": records(t[t["status"] == "overdue"]), "done": records(t[done_in]),

@@ -173,12 +173,13 @@ def _index(summary: dict, title: str, lang: str = "zh") -> str:
 
 def _index_measures(m: dict | None, lang: str = "zh") -> str:
     from .i18n import t
+    from .notes import render
 
     if not m:
         return ""
     return (f"<p>{html.escape(t('index.measures', lang, month=m['month'], due=len(m['due']), overdue=m['counts']['overdue'], done=len(m['done'])))}"
             "<a href='monthly_report.html#measures'>monthly_report.html</a></p>"
-            + "".join(f"<p>{html.escape(t('index.note', lang, note=n))}</p>" for n in m.get("notes", [])))
+            + "".join(f"<p>{html.escape(t('index.note', lang, note=render(n, lang)))}</p>" for n in m.get("notes", [])))
 
 
 def _csv(summary: dict) -> str:
@@ -205,7 +206,8 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
     ``banner``: a line shown above the index and kept in ``summary.json`` (``"banner"``), e.g.
     the demo's "SYNTHETIC data" warning. ``lang`` ("zh" or "en"): the language of the notebooks'
     texts and of ``index.html`` (default :func:`airq.i18n.default_lang` of the plan: "zh" for a
-    Chinese plan); ``summary.json`` keeps it as ``"lang"``. The Word dispatch is Chinese whatever it is.
+    Chinese plan); ``summary.json`` keeps it as ``"lang"``. The Word dispatch and the Excel tables follow it
+    (English for "en", Chinese otherwise).
     """
     from .assessment import assess
     from .outlook import forecast_groups, group_history
@@ -213,7 +215,8 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
     from .report import assessment_payload, forecast_payload
     from .dispatch import write_dispatch
 
-    from .i18n import check_lang, default_lang
+    from .i18n import LANGS, check_lang, default_lang
+    from .notes import render
 
     plan = load_plan(config)
     lang = default_lang(plan) if lang is None else lang
@@ -237,7 +240,10 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
         history = group_history(plan, store_dir, end, years=1)
         summary = {"plan": plan.name, "month": f"{month}", "generated_by": _versions(),
                    "data_vintage": _vintage(store_dir, history), "seed": seed, "n_sims": n_sims, "lang": lang,
-                   "banner": banner, "notes": {"month": list(res_m.notes), "ytd": list(res_y.notes)}, "measures": measures,
+                   "banner": banner, "notes": {"month": list(res_m.notes), "ytd": list(res_y.notes)},
+                   "notes_text": {lg: {"month": [render(n, lg) for n in res_m.notes], "ytd": [render(n, lg) for n in res_y.notes]}
+                                  for lg in LANGS},  # the notes said in each language (the 通报, index.html)
+                   "measures": measures,
                    "groups": {}}
         base = {"config": str(config), "store": str(store_dir), "n_sims": n_sims, "seed": seed, "lang": lang}
         jobs = [("monthly_report", nb_dir / "monthly_report.ipynb", {**base, "month": f"{month}"}, None)]
@@ -255,9 +261,11 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
             if group is None and error:
                 raise ValueError(f"the monthly report notebook failed: {error}")
             if group is not None:
+                fc_notes = outlooks[group].forecast.notes if outlooks[group].forecast is not None else []
                 summary["groups"][group] = {
                     "status": "ok" if error is None else "failed", "error": error,
                     "month": pay_m.get(group), "ytd": pay_y.get(group), "forecast": forecast_payload(outlooks[group]),
+                    "forecast_notes_text": {lg: [render(n, lg) for n in fc_notes] for lg in LANGS},
                     "files": {"html": f"{stem}.html", "notebook": f"{stem}.ipynb"}}
             bar(stem)
         from .i18n import t

@@ -277,10 +277,11 @@ def measures_view(plan, month, lang: str = "zh") -> dict | None:
         return frame.fillna("—").set_index("id")
 
     from .i18n import t
+    from .notes import render
 
     counts = t("report.list_sep", lang).join(f"{t(f'measure_status.{k}', lang)} {v}" for k, v in sec["counts"].items())
     headline = "\n".join([t("notebook.measures_headline", lang, register=plan.measures.register, date=sec["as_of"],
-                             counts=counts), *(t("index.note", lang, note=n) for n in sec["notes"])])
+                             counts=counts), *(t("index.note", lang, note=render(n, lang)) for n in sec["notes"])])
     return {"headline": headline,
             "tables": {t("notebook.measures_due", lang): table(sec["due"]),
                        t("notebook.measures_overdue", lang): table(sec["overdue"]),

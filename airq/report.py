@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .i18n import keys, section, t
+from .notes import render
 from .textable import display_width, format_table, pad
 
 __all__ = ["forecast_payload", "forecast_text", "jsonable", "assessment_payload", "assessment_document", "assessment_text", "targets_payload", "targets_text",
@@ -236,7 +237,7 @@ def assessment_text(res, plan, *, title: str | None = None, lang: str = "en") ->
             else t("report.legend_no_rank", lang))
     lines.append(t("report.legend", lang, prev=prev, rank=rank))
     for n in res.notes:
-        lines.append(t("report.note", lang, note=n))
+        lines.append(t("report.note", lang, note=render(n, lang)))
     opts = res.options
     if opts:
         ms = sorted(set(opts["min_stations"].values()))
@@ -372,5 +373,5 @@ def forecast_text(outlook, lang: str = "en") -> str:
     if ceiling is not None:
         lines.append(t("report.forecast.ceiling", lang, ceiling=ceiling, status=_status_word(status, lang)))
     for n in fc.notes:
-        lines.append(t("report.forecast.note", lang, note=n))
+        lines.append(t("report.forecast.note", lang, note=render(n, lang)))
     return "\n".join(lines)

@@ -238,8 +238,10 @@ def test_proxy_note_counts_the_plans_stations_in_the_period_only(shared_real, ca
     plan = load_plan(CONFIG)
     in_plan = feb[feb["station_code"].isin([s for g in plan.groups for s in plan.group_stations(g)])]
     assert len(feb) == 10 and len(in_plan) == 8  # the contrast site 德智高中 is not in any group
-    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "s", "--period", "2023-02")
+    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "s", "--period", "2023-02", "--lang", "en")
     assert f"{len(in_plan)} station-day(s) of the plan's stations" in out and "contrast sites" in out
+    code, out, _ = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "s", "--period", "2023-02")  # the plan is Chinese
+    assert f"已剔除本方案站点 {len(in_plan)} 个" in out and "对照点等方案外站点不计" in out
 
 
 def test_month_last_finds_the_newest_month_however_old(store):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -221,8 +223,12 @@ def test_docx_has_the_charts_measures_notes_and_fixed_properties(report):
     assert [r[0] for r in overdue[1:]] == [x["id"] for x in m["overdue"]]
     assert [_shown(r[-1]) for r in overdue[1:]] == [x["days_late"] for x in m["overdue"]]
     notes = texts[texts.index("六、说明") + 1:]
-    for n in [*summary["notes"]["month"], *summary["notes"]["ytd"]]:
+    said = summary["notes_text"]["zh"]  # the notes in Chinese (airq.notes), one for each note of the results
+    assert len(said["month"]) == len(summary["notes"]["month"]) and len(said["ytd"]) == len(summary["notes"]["ytd"])
+    for n in [*said["month"], *said["ytd"]]:
         assert n in notes
+    assert any(n.startswith("站点 GP01A、PN01A 在方案中标为合成占位站") for n in notes)
+    assert not any("placeholders marked synthetic" in n for n in notes)
     assert any(summary["data_vintage"]["manifest_sha256"] in n for n in notes)
     props = doc.core_properties
     assert props.created.date().isoformat() == "2026-02-28" and props.modified == props.created
@@ -377,3 +383,85 @@ def test_a_failing_dispatch_leaves_the_previous_report_untouched(report, monkeyp
         monthly.run_report(CONFIG, report["tmp"] / "store", MONTH, out=report["tmp"] / "reports", n_sims=20)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not list(folder.parent.glob(".*"))  # the work folder is gone too
+
+
+def test_english_dispatch_has_english_words_and_the_same_numbers(report, tmp_path):
+    """A report in English (summary["lang"] == "en"): the same files in English words, the numbers of summary.json."""
+    summary = copy.deepcopy(report["summary"])
+    summary["lang"] = "en"
+    names = dispatch.write_dispatch(summary, tmp_path, load_plan(CONFIG), "plan")
+    assert names == {"docx": f"plan_{MONTH}_通报.docx", "xlsx": f"plan_{MONTH}.xlsx"}  # the same file names
+    doc = docx.Document(str(tmp_path / names["docx"]))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[1] == "贵港市2023年环境空气质量目标\nAmbient air quality bulletin, 2026-02"
+    assert "1. Overview" in texts and "2. Air quality and ranking of the counties" in texts and "6. Notes" in texts
+    overview = texts[texts.index("1. Overview") + 1:texts.index("2. Air quality and ranking of the counties")]
+    city = summary["groups"]["全市"]
+    m, t = city["month"]["published"], city["ytd"]["targets"]
+    assert overview[0].startswith("2026-02, 全市: good-day ratio ")
+    assert f"good-day ratio {_fmt(m['good_day_ratio'], 1)}%" in overview[0]
+    assert f"mean concentration {_fmt(m['pm25_mean'], 1)} µg/m³" in overview[0]
+    assert overview[1].startswith("2026-01 to 2026-02, 全市: ")
+    assert f"(target at least {_fmt(t['good_day_ratio']['target'], 1)}%" in overview[1]
+    assert f"(target at most {_fmt(t['pm25_mean']['target'], 1)} µg/m³" in overview[1]
+    inds = city["forecast"]["indicators"]
+    probabilities = [int(x) for x in re.findall(r"probability of meeting the target about (\d+) %", overview[3])]
+    assert probabilities == [int(_once(inds[k]["p_meet"] * 100, 0)) for k in ("good_day_ratio", "pm25_mean", "heavy_day_ratio")]
+    body = "\n".join(texts).replace(summary["plan"], "")
+    # no Chinese words of the dispatch's own: every CJK character left is in a group, plan or data name
+    own = {w for w in ("总体情况", "优良天数比率", "目标", "说明", "注：", "无。", "排名", "区县") if w in body}
+    assert own == set(), own
+    zh_tables, en_tables = _docx(report).tables, doc.tables
+    assert len(zh_tables) == len(en_tables)
+    rows = _rows(en_tables[1])
+    assert rows[0][:3] == ["rank", "group", "good-day ratio (%)"] and "composite index" in rows[0]
+    for zh_t, en_t in zip(zh_tables[:3], en_tables[:3]):  # the same numbers in the same cells
+        for zh_r, en_r in zip(_rows(zh_t)[1:], _rows(en_t)[1:]):
+            assert NUMBER.findall(" ".join(zh_r)) == NUMBER.findall(" ".join(en_r))
+    col = {h: i for i, h in enumerate(rows[0])}
+    for r in rows[1:]:
+        p = summary["groups"][r[1].rstrip("*")]["ytd"]
+        assert r[col["good-day ratio (%)"]] == _fmt(p["published"]["good_day_ratio"], 1)
+        assert r[col["composite index"]] == _fmt(p["published"]["composite_index"], 2)
+    assert doc.core_properties.language == "en-GB"
+    wb = openpyxl.load_workbook(tmp_path / names["xlsx"])
+    assert wb.sheetnames == ["Month", "Year to date", "Forecast", "Measures", "Measures by lead unit", "About"]
+    for sheet, period in (("Month", "month"), ("Year to date", "ytd")):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        assert not any(CJK.search(h) for h in header), header
+        col = {h: i for i, h in enumerate(header)}
+        for row in ws.iter_rows(min_row=2):
+            p = summary["groups"][row[0].value][period]
+            for head, key in (("good-day ratio (%)", "good_day_ratio"), ("PM2.5 (µg/m³)", "pm25_mean"),
+                              ("composite index", "composite_index"), ("O3-8h 90th percentile (µg/m³)", "o3_8h_p90")):
+                assert row[col[head]].value == p["published"][key], (sheet, row[0].value, key)
+            assert row[col["composite-index rank"]].value == p["rank_composite_index"]
+            assert row[col["status"]].value == "ok"
+    zh_wb = _xlsx(report)
+    for zh_ws, en_ws in zip(zh_wb, wb):  # every number the same, cell by cell
+        for zh_row, en_row in zip(zh_ws.iter_rows(values_only=True), en_ws.iter_rows(values_only=True)):
+            assert [v for v in zh_row if isinstance(v, (int, float))] == [v for v in en_row if isinstance(v, (int, float))]
+    # the Chinese default is untouched: lang "zh" (or none) gives the run's bytes
+    summary["lang"] = "zh"
+    again = dispatch.write_xlsx(summary, tmp_path / "zh", stem="guigang_2023")
+    assert again.read_bytes() == (report["folder"] / f"guigang_2023_{MONTH}.xlsx").read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed: the docx is not "
+                           "rendered to PDF here (apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk)")
+def test_libreoffice_renders_the_first_page(report, tmp_path):
+    """docx -> PDF by LibreOffice headless (as tools/dispatch_preview.py does): page 1 has the title and the overview."""
+    src = report["folder"] / f"guigang_2023_{MONTH}_通报.docx"
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True,
+                   timeout=300)
+    pdf = tmp_path / (src.stem + ".pdf")
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+    flat = re.sub(r"\s+", "", text)  # LibreOffice spaces CJK from Latin and digits; the words are what is checked
+    assert "贵港市2023年环境空气质量目标" in flat and "2026年2月环境空气质量通报" in flat, text[:500]
+    assert "一、总体情况" in flat and "演示数据" in flat
+    m = report["summary"]["groups"]["全市"]["month"]["published"]
+    assert f"优良天数比率为{_fmt(m['good_day_ratio'], 1)}%" in flat

@@ -16,6 +16,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from ..aqi import daily_aqi_values
+from ..notes import note
 from ..rules import rules_for_dates
 from ._days import OFFSET, O3_PAIR, SIM_POLLUTANTS, Days, check_daily, prior_years
 
@@ -364,11 +365,7 @@ class YearEndFit:
                 f"cannot forecast: no prior year with {p.min_year_days} valid days and only {int(valid.sum())} valid "
                 "day(s) this year (at least 14 needed)"
             )
-        notes.append(
-            "no prior year in the history: the rest of the year is resampled from the days so far, with no seasonal "
-            f"cycle, and the level uncertainty is widened (SD {p.no_prior_level_sd:g} in log units); read the "
-            "intervals as rough"
-        )
+        notes.append(note("no_prior_year", sd=f"{p.no_prior_level_sd:g}"))
         m = len(ytd.dates)
         length = min(p.block_days, m)
         starts = rng.integers(0, m - length + 1, size=(n, -(-h // length) if h else 0))

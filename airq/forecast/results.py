@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ._days import INDICATORS, QUANTILES, SIM_POLLUTANTS, TARGET_KEYS, Days, targets_met, year_end_stats
+from ..notes import note
 from .model import MODEL_NAME
 
 __all__ = ["YearEndForecast"]
@@ -112,10 +113,9 @@ class YearEndForecast:
             }
         extra = [k for k in targets if k not in met]
         if extra:
-            notes.append(f"no probability for target(s) {', '.join(extra)}: not a year-end statistic of the forecast")
+            notes.append(note("no_probability", targets=list(extra)))
         if unmonitored:
-            notes.append("the daily max 1-h O3 is not in the data: HJ 633—2012 days (before 2026-03-01) have their AQI "
-                         "from the other indicators, observed and simulated alike")
+            notes.append(note("forecast_o3_1h"))
         dates = ytd.dates.append(future)
         return cls(group=group, as_of=as_of, indicators=table, expected=expected,
                    history={"years": [int(y) for y in years], "days": int(history_days)}, notes=notes,
