@@ -36,11 +36,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import daily_cache
 from . import store as _store
 from .config import Plan
 from .groups import group_daily, group_daily_aqi
 from .notes import note
-from . import daily_cache
 from .stats import parse_period, period_stats, previous_period, publish, rank
 from .targets import assess_targets
 from .units import crosses_reference_state_change
@@ -128,7 +128,7 @@ def group_days(plan: Plan, station_daily_frame: pd.DataFrame, *, groups=None, ru
     names = list(plan.groups) if groups is None else list(groups)
     unknown = [g for g in names if g not in plan.groups]
     if unknown:
-        raise ValueError(f"unknown group(s) {unknown}; the plan has: {', '.join(plan.groups)}")
+        raise ValueError(note("error.unknown_groups", groups=str(unknown), known=", ".join(plan.groups)))
     members = {g: plan.group_stations(g) for g in names}
     thresholds = {g: plan.min_stations_for(g) for g in names}
     method = plan.options.o3_8h_aggregation
@@ -328,10 +328,7 @@ def stats_keywords(plan: Plan, dust_days, names, composite_limits="GB3095-2012",
     mode = _DUST_MODES[word]
     dust = _dust_for(dust_days, names)
     if dust_days is not None and mode is None:
-        raise ValueError("dust days were given but the dust deduction in force is 'none' (the plan's "
-                         f"options.dust_deduction is {plan.options.dust_deduction!r}), so nothing would be deducted; choose how "
-                         "to deduct them with --dust-mode exclude_days or --dust-mode recompute (dust_mode= in Python), "
-                         "or leave the dust days out")
+        raise ValueError(note("error.dust_without_mode", setting=repr(plan.options.dust_deduction)))
     kw = {"composite_limits": composite_limits}
     if mode is not None and dust is not None and len(dust):
         kw.update(dust_days=dust, dust_mode=mode)
@@ -349,9 +346,7 @@ def load_group_days(plan, store_dir, start, end, names, accept_proxy=False, rule
     sd = station_days(store_dir, start, end, stations, accept_proxy=accept_proxy, with_hourly=need_hourly)
     sd, hourly = sd if need_hourly else (sd, None)
     if sd.empty:
-        raise ValueError(f"the store {store_dir} holds no data of {', '.join(names[:6])}{' ...' if len(names) > 6 else ''} "
-                         f"between {start:%Y-%m-%d} and {end:%Y-%m-%d}; add it with airq ingest (airq quality --store "
-                         f"{store_dir} --period {start:%Y-%m-%d}/{end:%Y-%m-%d} shows what the store holds)")
+        raise ValueError(_no_data(store_dir, names, start, end))
     daily = group_days(plan, sd, groups=names, rules=rules, hourly=hourly if need_hourly else None)
     return daily, (sd.attrs["proxy_keys"] if proxy_keys else sd.attrs.get("proxy_rows", 0))
 
@@ -393,14 +388,13 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
     names = list(plan.groups) if groups is None else list(groups)
     unknown = [g for g in names if g not in plan.groups]
     if unknown:
-        raise ValueError(f"unknown group(s) {', '.join(map(repr, unknown))}; the plan has: {', '.join(plan.groups)}")
+        raise ValueError(note("error.unknown_groups", groups=", ".join(map(repr, unknown)), known=", ".join(plan.groups)))
     ranked = [g for g in plan.groups if plan.groups[g].kind == "county"]
     loaded = names + [g for g in ranked if g not in names]
     prev_start, prev_end = previous_period(start, end)
     as_of_ts = None if as_of is None else as_day(as_of, "as_of")
     if as_of_ts is not None and not start <= as_of_ts <= end:
-        raise ValueError(f"as_of {as_of_ts:%Y-%m-%d} is outside the period {start:%Y-%m-%d} .. {end:%Y-%m-%d}: the targets "
-                         "are judged on the year to date inside the period; give a day of the period")
+        raise ValueError(note("error.as_of_outside", as_of=f"{as_of_ts:%Y-%m-%d}", start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
     daily, proxy_keys, loaded_from = _load_for_assessment(plan, store_dir, start, end, prev_start, prev_end, loaded,
                                                           accept_proxy, rules)
     members = {s for g in names for s in plan.group_stations(g)}
@@ -433,6 +427,12 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
                       ranks=ranks, ranked_among=[g for g in ranked if g in ranks])
 
 
+def _no_data(store_dir, names, start, end):
+    """The error of a period without data, naming the next step."""
+    return note("error.no_data", store=str(store_dir), names=", ".join(names[:6]) + (" ..." if len(names) > 6 else ""),
+                start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
+
+
 def _load_for_assessment(plan, store_dir, start, end, prev_start, prev_end, names, accept_proxy, rules):
     """Group days of the period and of its comparison period, and the first day from which the days up to
     the period's end are all loaded. One read when the two periods touch, two otherwise (a month and the
@@ -454,9 +454,7 @@ def _load_for_assessment(plan, store_dir, start, end, prev_start, prev_end, name
         proxies = pd.concat([proxies_before, proxies], ignore_index=True)
     in_period = daily[(daily.date >= start) & (daily.date <= end)]
     if in_period.empty:
-        raise ValueError(f"the store {store_dir} holds no data of {', '.join(names[:6])}{' ...' if len(names) > 6 else ''} "
-                         f"between {start:%Y-%m-%d} and {end:%Y-%m-%d}; add it with airq ingest (airq quality --store "
-                         f"{store_dir} --period {start:%Y-%m-%d}/{end:%Y-%m-%d} shows what the store holds)")
+        raise ValueError(_no_data(store_dir, names, start, end))
     return daily, proxies, loaded_from
 
 
@@ -504,8 +502,7 @@ def _year_to_date_targets(plan, store_dir, daily, loaded_from, names, year, as_o
     year_start = pd.Timestamp(year, 1, 1)
     last = last_data_day(daily[daily["group"].isin(names)])
     if last is not None and as_of_ts > last:
-        raise ValueError(f"as_of {as_of_ts:%Y-%m-%d} is after the last day with data ({last:%Y-%m-%d}); days not yet "
-                         "ingested would be judged as if the year had ended. Ingest them, or give an earlier as_of")
+        raise ValueError(note("error.as_of_after_data", as_of=f"{as_of_ts:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"))
     ytd = daily[(daily.date >= year_start) & (daily.date <= as_of_ts) & daily["group"].isin(names)]
     if year_start < loaded_from:  # the period's load began later (a multi-year period never gets here)
         ytd, _ = load_group_days(plan, store_dir, year_start, as_of_ts, names, accept_proxy, rules)

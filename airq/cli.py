@@ -30,7 +30,7 @@ import warnings
 import pandas as pd
 
 from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
-from .cli_common import CLIError, add_lang_argument, lang_of
+from .cli_common import CLIError, add_lang_argument, error_sentence, error_text, lang_of
 from .i18n import t
 from .rules import RULE_NAMES, get_rules, rules_for
 from .units import AirqUnitWarning, co_unit_message
@@ -69,12 +69,12 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
         try:
             rs = get_rules(args.rules)
         except ValueError as exc:
-            raise CLIError(str(exc)) from None
+            raise CLIError(error_text(exc)) from None
     else:
         try:
             rs = rules_for(args.date) if args.date else None
         except ValueError as exc:
-            raise CLIError(str(exc)) from None
+            raise CLIError(error_text(exc)) from None
         if rs is None:
             raise CLIError("give --rules HJ633-2012|HJ633-2026 or --date YYYY-MM-DD")
     mode = "realtime" if args.realtime else "daily"
@@ -94,7 +94,7 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
         try:
             res = (realtime_aqi if args.realtime else daily_aqi)(frame, rules=rs).iloc[0]
         except ValueError as exc:
-            raise CLIError(str(exc)) from None
+            raise CLIError(error_text(exc)) from None
     # The library's CO unit warning (airq.units.co_unit_message), without its "at row 0": one line
     # on stderr, and in the JSON; the AQI stays the one of the values as given (exit status 0).
     notes = []
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CLIError, StoreError) as exc:
-        print(t("cli.error", "en", message=exc), file=sys.stderr)
+        print(t("cli.error", "en", message=error_sentence(exc, _error_lang(args))), file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `airq quality ... | head`
         import os
@@ -212,6 +212,21 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # disk full, permissions, a folder that vanished: one sentence, not a traceback
         print(t("cli.error", "en", message=os_error_sentence(exc, getattr(args, "store", None))), file=sys.stderr)
         return 1
+
+
+def _error_lang(args) -> str:
+    """The language of an error: ``--lang``, else the plan's (``--config``) when it can be read, else English."""
+    if getattr(args, "lang", None):
+        return args.lang
+    if getattr(args, "config", None):
+        from .config import load_plan
+        from .i18n import default_lang
+
+        try:
+            return default_lang(load_plan(args.config))
+        except Exception:  # the plan itself may be the error
+            return "en"
+    return "en"
 
 
 def os_error_sentence(exc: OSError, store=None) -> str:

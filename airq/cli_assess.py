@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 
-from .cli_common import (CLIError, add_lang_argument, add_plan_arguments, as_of_arg, cli_message, lang_of, load_plan,
+from .cli_common import (CLIError, add_lang_argument, add_plan_arguments, as_of_arg, cli_message, error_text, lang_of, load_plan,
                          plan_from_args, read_dust)
 from .i18n import t
 from .report import jsonable
@@ -32,7 +32,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
                      dust_mode=args.dust_mode, accept_proxy=args.accept_proxy, composite_limits=args.composite_limits,
                      as_of=as_of_arg(args.as_of))
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(cli_message(str(exc))) from None
+        raise CLIError(cli_message(error_text(exc))) from None
     if args.json:
         print(json.dumps(assessment_document(res, plan), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
@@ -87,7 +87,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
         res = whatif_for_group(plan, args.store, args.group, as_of_arg(args.as_of), targets=targets, assume=assume,
                                dust_days=read_dust(args), dust_mode=args.dust_mode, accept_proxy=args.accept_proxy)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(cli_message(str(exc))) from None
+        raise CLIError(cli_message(error_text(exc))) from None
     if args.json:
         print(json.dumps(res.to_dict(), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
@@ -114,7 +114,7 @@ def _cmd_rulechange(args: argparse.Namespace) -> int:
                              f"--period {args.period} shows what the store holds)")
         cmp = rule_change_comparison(days, start=start, end=end)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
-        raise CLIError(cli_message(str(exc))) from None
+        raise CLIError(cli_message(error_text(exc))) from None
     side = cmp.side_by_side
     cols = ["group", "valid_days_2012", "valid_days_2026", "good_days_2012", "good_days_2026",
             "good_day_ratio_2012", "good_day_ratio_2026", "heavy_days_2012", "heavy_days_2026"]

@@ -9,12 +9,32 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["CLIError", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args", "as_of_arg", "cli_message",
+__all__ = ["CLIError", "error_text", "error_sentence", "load_plan", "read_dust", "add_plan_arguments", "plan_from_args", "as_of_arg", "cli_message",
            "add_lang_argument", "lang_of"]
 
 
 class CLIError(Exception):
-    """A user-facing error: printed as one line, exit status 1."""
+    """A user-facing error: printed as one line, exit status 1 (its message may be an :class:`airq.notes.Note`,
+    said in the user's language by :func:`error_sentence`)."""
+
+
+def error_text(exc: BaseException):
+    """The message of a library exception: its :class:`airq.notes.Note` when it carries one, else its text."""
+    from .notes import Note
+
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Note) else str(exc)
+
+
+def error_sentence(exc: BaseException, lang: str) -> str:
+    """The error's sentence in ``lang``: a note from the catalogue said in it (in English with the command
+    line's words, :func:`cli_message`), any other message as it is."""
+    from .notes import Note
+
+    first = exc.args[0] if exc.args else None
+    if isinstance(first, Note):
+        return first.to(lang) if lang != "en" else cli_message(str(first))
+    return str(exc)
 
 
 def load_plan(path: str):
@@ -25,7 +45,7 @@ def load_plan(path: str):
     try:
         return _load(path)
     except (ConfigError, FileNotFoundError, OSError) as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
 
 
 def read_dust(args):
@@ -37,7 +57,7 @@ def read_dust(args):
     try:
         return read_dust_days(args.dust_days)
     except ValueError as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
 
 
 def add_lang_argument(p: argparse.ArgumentParser) -> None:
@@ -71,7 +91,7 @@ def plan_from_args(args):
         try:
             return plan_by_station(store.stations(args.store))
         except (FileNotFoundError, ValueError) as exc:
-            raise CLIError(str(exc)) from None
+            raise CLIError(error_text(exc)) from None
     return load_plan(args.config)
 
 
@@ -84,7 +104,7 @@ def as_of_arg(text: str | None):
     try:
         return as_day(text, "--as-of")
     except ValueError as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
 
 
 #: Library argument names -> the command-line words, for messages raised by the library.
@@ -93,8 +113,13 @@ _CLI_WORDS = {"as_of ": "--as-of ", "dust_mode=": "--dust-mode ", "remaining_pm2
               "remaining_valid_days": "--assume valid_days"}
 
 
-def cli_message(message: str) -> str:
-    """A library message in the words of the command line (``as_of`` -> ``--as-of`` ...)."""
+def cli_message(message):
+    """A library message in the words of the command line (``as_of`` -> ``--as-of`` ...); a note is kept as it
+    is (its words are chosen when it is said, :func:`error_sentence`)."""
+    from .notes import Note
+
+    if isinstance(message, Note):
+        return message
     if message.startswith("as_of "):
         message = "--as-of " + message[len("as_of "):]
     message = message.replace(" (dust_mode= in Python)", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_common import CLIError, add_lang_argument, lang_of, load_plan
+from .cli_common import CLIError, add_lang_argument, error_text, lang_of, load_plan
 from .i18n import t
 
 __all__ = ["add_parsers", "ingest_summary"]
@@ -67,7 +67,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             on_wait=on_wait,
         )
     except (ReadError, ValueError, FileNotFoundError, StoreError) as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
     finally:
         if waiting["shown"] and sys.stderr.isatty():
             sys.stderr.write("\n")
@@ -140,7 +140,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         start, end = parse_period(args.period)
         rep = store_quality(args.store, start, end, stations=args.station, plan=plan, all_stations=args.all)
     except (ValueError, FileNotFoundError, StoreError) as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
     if args.json:
         print(json.dumps(rep.payload(), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
@@ -195,7 +195,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if args.refresh_cache:
             rep = _refresh_cache(args.store, rep)
     except FileNotFoundError as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
     if args.json:
         print(json.dumps(rep.to_dict(), ensure_ascii=False, sort_keys=True, indent=1))
     else:

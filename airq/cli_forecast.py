@@ -12,7 +12,7 @@ import sys
 
 import pandas as pd
 
-from .cli_common import CLIError, add_lang_argument, add_plan_arguments, as_of_arg, lang_of, plan_from_args
+from .cli_common import CLIError, add_lang_argument, add_plan_arguments, as_of_arg, error_text, lang_of, plan_from_args
 from .i18n import t
 from .report import forecast_payload, forecast_text
 
@@ -65,7 +65,7 @@ def _cmd_forecast(args) -> int:
         res = forecast_groups(plan, args.store, as_of, groups=groups, targets=_targets(args.target), n_sims=args.n_sims,
                               seed=args.seed)
     except (ValueError, FileNotFoundError) as exc:
-        raise _error(str(exc)) from None
+        raise _error(error_text(exc)) from None
     failed = [o for o in res.values() if o.forecast is None]
     if len(failed) == len(res):
         raise _error(failed[0].error if len(failed) == 1 else
@@ -100,7 +100,7 @@ def _cmd_backtest(args) -> int:
         daily = group_history(plan, args.store, pd.Timestamp(max(years), 12, 31), groups=groups,
                               years=max(years) - min(years) + 10)
     except (ValueError, FileNotFoundError) as exc:
-        raise _error(str(exc)) from None
+        raise _error(error_text(exc)) from None
     dailies = {g: d for g, d in daily.groupby("group", sort=False)}
     if args.require:
         need = _years(args.require)
@@ -120,7 +120,7 @@ def _cmd_backtest(args) -> int:
         res = backtest(dailies, years, n_sims=args.n_sims, seed=args.seed, targets=targets, workers=args.workers,
                        min_days=args.min_days, progress=show, calibrate=args.calibrate, calibration_years=extra)
     except ValueError as exc:
-        raise _error(str(exc)) from None
+        raise _error(error_text(exc)) from None
     if args.json:
         print(json.dumps(res.to_dict(), ensure_ascii=False, indent=1, sort_keys=True))
         return 0
@@ -149,7 +149,7 @@ def _cmd_report(args) -> int:
         run = run_report(args.config, args.store, args.month, out=args.out, lang=args.lang, n_sims=args.n_sims,
                          seed=args.seed, progress=show)
     except (ValueError, FileNotFoundError) as exc:
-        raise _error(str(exc)) from None
+        raise _error(error_text(exc)) from None
     print(run.folder / "index.html")
     for g in run.failed:
         print(t("cli.report.failed", run.summary["lang"], group=g, error=run.summary["groups"][g]["error"]), file=sys.stderr)

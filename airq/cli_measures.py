@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 
-from .cli_common import CLIError, add_lang_argument, as_of_arg, lang_of
+from .cli_common import CLIError, add_lang_argument, as_of_arg, error_text, lang_of
 from .i18n import t
 from .textable import display_width, format_table
 
@@ -34,7 +34,7 @@ def _load(args):
             status = str(status_path_for(args.register))
         events = read_status(status, register) if status else empty_status()
     except ConfigError as exc:
-        raise CLIError(str(exc)) from None
+        raise CLIError(error_text(exc)) from None
     return register, events, status
 
 

@@ -39,6 +39,7 @@ from . import io as readers
 from . import quality, store
 from .io._core import expand_sources
 from .io.encoding import check_encoding, is_utf8
+from .notes import note
 from .unit_checks import co_unit_file_lines
 from .util import shorten
 
@@ -216,11 +217,8 @@ def check_plan_match(frame: pd.DataFrame, known_stations) -> None:
         sub = frame.loc[rows].drop_duplicates("station")
         names = {str(c): "" if pd.isna(n) else str(n) for c, n in zip(sub["station"], sub["station_name"])}
     where = f"{bad[0]}" if len(bad) == 1 else f"{len(bad)} of the {by_file.size} files ({_first(bad)})"
-    raise PlanMismatchError(
-        f"no station of {where} is in the plan: found {len(found)} station(s) ({_labelled(found, names)}), "
-        f"the plan expects {len(plan)} ({_labelled(list(plan), plan)}); check the plan (--config) or the files' "
-        "station codes, nothing was written to the store"
-    )
+    raise PlanMismatchError(note("error.plan_mismatch", where=where, n_found=len(found), found=_labelled(found, names),
+                                 n_plan=len(plan), plan=_labelled(list(plan), plan)))
 
 
 def _parse_flags_to_quality(parse_flags: pd.DataFrame) -> pd.DataFrame:

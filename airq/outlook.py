@@ -12,6 +12,7 @@ import pandas as pd
 
 from .assessment import TARGET_KEYS, comparison_decimals, last_data_day, load_group_days, plan_targets, position
 from .config import Plan
+from .notes import note
 from .stats import period_stats
 from .targets import assess_targets
 
@@ -81,7 +82,7 @@ def forecast_groups(plan: Plan, store_dir, as_of, *, groups=None, targets=None, 
     names = list(plan.groups) if groups is None else list(groups)
     unknown = [g for g in names if g not in plan.groups]
     if unknown:
-        raise ValueError(f"unknown group(s) {unknown}; the plan has: {', '.join(plan.groups)}")
+        raise ValueError(note("error.unknown_groups", groups=str(unknown), known=", ".join(plan.groups)))
     daily = group_history(plan, store_dir, as_of, groups=names) if history is None else history
     notes = list(daily.attrs.get("notes", []))
     out = {}

@@ -203,10 +203,9 @@ def parse_period(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         if b < a:
             raise ValueError(f"period {text!r}: end {b.date()} is before start {a.date()}")
         return a, b
-    raise ValueError(
-        f"cannot read the period {text!r}; write '2023', '2023-03', '2023-Q1', '2023-H1', "
-        "'2023-03-05' or '2023-01-01/2023-03-31'"
-    )
+    from .notes import note
+
+    raise ValueError(note("error.bad_period", text=repr(text)))
 
 
 def _resolve_period(start, end, period, what: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -136,6 +136,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import daily_cache as _cache
+from .notes import note as _note
 from . import store_read as _store_read
 from .quality import POLLUTANTS, _canonical, _where
 from .store_integrity import StoreCorrupt, StoreError, StoreLocked, check_file, file_record, parquet_rows, sha256_file, verify_hint
@@ -1027,8 +1028,7 @@ def _months_checked(store: Path, table: _Table, manifest: dict, keep) -> list:
 def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
     store = Path(store_dir)
     if not store.is_dir():
-        raise FileNotFoundError(f"the store folder {store} does not exist: create it with airq ingest --format FORMAT "
-                                f"FILE... --store {store} (airq ingest --help lists the formats)")
+        raise FileNotFoundError(_note("error.no_store", store=str(store)))
     _settle(store, what)
     t0, t1 = _bound(start, "start", what), _bound(end, "end", what)
     if t0 is not None and t1 is not None and t1 <= t0:

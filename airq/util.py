@@ -113,14 +113,15 @@ def as_day(value, what: str = "as_of") -> pd.Timestamp:
     if isinstance(value, str):
         m = _FULL_DATE.match(value)
         if not m:
-            hint = ""
+            from .notes import note
+
             part = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$", value)
             if part and part.group(2) and 1 <= int(part.group(2)) <= 12:
                 last = pd.Timestamp(int(part.group(1)), int(part.group(2)), 1) + pd.offsets.MonthEnd(0)
-                hint = f"; for the end of that month write {last:%Y-%m-%d}"
-            elif part and not part.group(2):
-                hint = f"; for the end of that year write {part.group(1)}-12-31"
-            raise ValueError(f"{what} {value!r} is not a full date (YYYY-MM-DD){hint}")
+                raise ValueError(note("error.not_full_date_month", what=what, value=repr(value), last=f"{last:%Y-%m-%d}"))
+            if part and not part.group(2):
+                raise ValueError(note("error.not_full_date_year", what=what, value=repr(value), last=f"{part.group(1)}-12-31"))
+            raise ValueError(note("error.not_full_date", what=what, value=repr(value)))
         try:
             return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:

@@ -189,11 +189,11 @@ def test_ingest_flags_or_fails_on_unparseable_values(tmp_path):
 
 def test_whatif_refuses_dates_without_data_and_unknown_years(small_store):
     store = str(small_store / "store")
-    late = run("whatif", "--config", CONFIG, "--store", store, "--group", "全市", "--as-of", "2025-06-30")
+    late = run("whatif", "--config", CONFIG, "--store", store, "--group", "全市", "--as-of", "2025-06-30", "--lang", "en")
     assert late.returncode == 1 and "after the last day with data" in late.stderr and "2025-03-31" in late.stderr
-    empty = run("whatif", "--config", CONFIG, "--store", store, "--group", "平南县", "--as-of", "2025-03-31")
+    empty = run("whatif", "--config", CONFIG, "--store", store, "--group", "平南县", "--as-of", "2025-03-31", "--lang", "en")
     assert empty.returncode == 1 and "no data of 平南县" in empty.stderr and "Traceback" not in empty.stderr
-    none = run("assess", "--config", CONFIG, "--store", store, "--period", "2019", "--group", "全市")
+    none = run("assess", "--config", CONFIG, "--store", store, "--period", "2019", "--group", "全市", "--lang", "en")
     assert none.returncode == 1 and "no data of 全市" in none.stderr and "Traceback" not in none.stderr
     assert "airq ingest" in none.stderr and "airq quality --store" in none.stderr  # the next step, in the user's terms
 

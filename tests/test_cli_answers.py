@@ -104,18 +104,23 @@ def test_previous_period_of_a_multi_year_period_does_not_overlap():
 @pytest.mark.parametrize("command", ["assess", "whatif", "forecast"])
 def test_as_of_must_be_a_full_date(store, capsys, command):
     args = {"assess": ["--period", "2025-Q1"], "whatif": ["--group", "全市"], "forecast": ["--n-sims", "20"]}[command]
-    code, out, err = run(capsys, command, "--config", CONFIG, "--store", store, "--as-of", "2025-03", *args)
+    code, out, err = run(capsys, command, "--config", CONFIG, "--store", store, "--as-of", "2025-03", *args, "--lang", "en")
     assert code == 1 and out == ""
     assert "--as-of '2025-03' is not a full date" in err and "2025-03-31" in err
+    code, out, err = run(capsys, command, "--config", CONFIG, "--store", store, "--as-of", "2025-03", *args)  # a Chinese plan
+    assert code == 1 and out == "" and "--as-of '2025-03' 不是完整日期" in err and "请写 2025-03-31" in err
     with pytest.raises(ValueError, match="not a full date"):
         assess(load_plan(CONFIG), store, "2025-Q1", as_of="2025-03")
 
 
 def test_as_of_outside_the_period_or_after_the_data_is_refused(store, capsys):
-    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-Q1", "--as-of", "2025-12-31")
+    base = ["assess", "--config", CONFIG, "--store", store, "--period", "2025-Q1"]
+    code, _, err = run(capsys, *base, "--as-of", "2025-12-31", "--lang", "en")
     assert code == 1 and "outside the period 2025-01-01 .. 2025-03-31" in err and "[" not in err
-    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2025-Q1", "--as-of", "2024-12-31")
+    code, _, err = run(capsys, *base, "--as-of", "2024-12-31", "--lang", "en")
     assert code == 1 and "outside the period" in err
+    code, _, err = run(capsys, *base, "--as-of", "2024-12-31")
+    assert code == 1 and "不在统计期 2025-01-01 至 2025-03-31 内" in err
 
 
 # --------------------------------------------------------------------------- 4. dust days
@@ -125,8 +130,10 @@ def test_dust_days_with_no_deduction_mode_are_refused_or_applied_with_a_stated_m
     dust = tmp_path / "dust.csv"
     dust.write_text("date\n2025-01-09\n2025-01-10\n", encoding="utf-8")
     base = ["assess", "--config", CONFIG, "--store", store, "--period", "2025-01", "--group", "全市"]
-    code, out, err = run(capsys, *base, "--dust-days", dust)
+    code, out, err = run(capsys, *base, "--dust-days", dust, "--lang", "en")
     assert code == 1 and out == "" and "dust deduction in force is 'none'" in err and "--dust-mode" in err
+    code, out, err = run(capsys, *base, "--dust-days", dust)
+    assert code == 1 and out == "" and "现行沙尘扣除方式为“none”" in err and "--dust-mode" in err
     code, out, _ = run(capsys, *base, "--json")
     plain = json.loads(out)
     code, out, _ = run(capsys, *base, "--dust-days", dust, "--dust-mode", "exclude_days", "--json")
@@ -204,12 +211,16 @@ def test_whatif_answers_what_the_assumptions_allow_and_says_what_is_missing(stor
 
 
 def test_messages_name_the_next_step(store, capsys, tmp_path):
-    code, out, err = run(capsys, "rulechange", "--config", CONFIG, "--store", store, "--period", "2019")
+    code, out, err = run(capsys, "rulechange", "--config", CONFIG, "--store", store, "--period", "2019", "--lang", "en")
     assert code == 1 and out == "" and "no data" in err and "airq ingest" in err and "Empty DataFrame" not in err
-    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2019")
+    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2019", "--lang", "en")
     assert code == 1 and "airq ingest" in err and "airq quality --store" in err
-    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "nowhere", "--period", "2025")
+    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "nowhere", "--period", "2025", "--lang", "en")
     assert code == 1 and "does not exist: create it with airq ingest" in err and "airq.store" not in err
+    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", store, "--period", "2019")  # the plan is Chinese
+    assert code == 1 and "的数据；请用 airq ingest 导入" in err and "airq quality --store" in err
+    code, _, err = run(capsys, "assess", "--config", CONFIG, "--store", tmp_path / "nowhere", "--period", "2025")
+    assert code == 1 and "不存在：请用 airq ingest" in err
 
 
 # --------------------------------------------------------------------------- 14. small things

@@ -81,12 +81,17 @@ def test_hourly_formats_and_codes_only(tmp_path):
 def test_cli_wrong_plan(tmp_path, capsys):
     f = daily_file(tmp_path / "guigang.csv", ["2506A", "2507A"])
     store = tmp_path / "store"
-    assert main(["ingest", "--format", "tidy_daily", str(f), "--store", str(store), "--config", str(BEIJING), "--quiet"]) == 1
+    argv = ["ingest", "--format", "tidy_daily", str(f), "--store", str(store), "--config", str(BEIJING), "--quiet"]
+    assert main([*argv, "--lang", "en"]) == 1
     out = capsys.readouterr()
     assert out.out == ""
     assert out.err.startswith("airq: error: no station of guigang.csv is in the plan: found 2 station(s) (2506A, 2507A), "
                               "the plan expects 12 (1001A 万寿西宫")
     assert out.err.count("\n") == 1 and not store.exists()
+    assert main(argv) == 1  # the Beijing plan is Chinese: the sentence in Chinese
+    err = capsys.readouterr().err
+    assert err.startswith("airq: error: guigang.csv 中没有任何站点属于本方案：发现 2 个站点（2506A, 2507A），方案需要 12 个")
+    assert err.count("\n") == 1 and not store.exists()
 
 
 def test_cli_wrong_plan_on_the_real_guigang_file(shared_real, tmp_path, capsys):
@@ -95,7 +100,7 @@ def test_cli_wrong_plan_on_the_real_guigang_file(shared_real, tmp_path, capsys):
         pytest.skip(f"real data not available: {src} does not exist")
     store = tmp_path / "x"
     argv = ["ingest", "--format", "guigang_daily", str(src), "--store", str(store)]
-    assert main([*argv, "--config", str(BEIJING)]) == 1
+    assert main([*argv, "--config", str(BEIJING), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("airq: error: no station of station_daily.csv is in the plan: found 5 station(s) "
                           "(2505A 德智高中, 2506A 江南子站, 2507A 贵城子站, 2508A 荷城子站 and 1 more), the plan expects 12 (1001A 万寿西宫")

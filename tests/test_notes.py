@@ -82,3 +82,23 @@ def test_assess_says_its_notes_in_the_plans_language(shared_real, tmp_path):
     assert "note: 8 station-day(s) of the plan's stations flagged as proxies" in en
     notes = json.loads(_airq(*base, "--json"))["notes"]
     assert any(n.startswith("8 station-day(s) of the plan's stations flagged as proxies") for n in notes)
+
+
+def test_errors_carry_their_note_and_the_command_line_says_them_in_the_plans_language(tmp_path, capsys):
+    from airq.cli import main
+    from airq.store import load
+    from airq.util import as_day
+
+    with pytest.raises(ValueError) as info:
+        as_day("2023-03")
+    exc = info.value
+    assert isinstance(exc.args[0], Note) and str(exc) == "as_of '2023-03' is not a full date (YYYY-MM-DD); for the end of that month write 2023-03-31"
+    with pytest.raises(FileNotFoundError) as info:
+        load(tmp_path / "nowhere")
+    assert "不存在" in render(info.value.args[0], "zh")
+    argv = ["assess", "--config", str(GUIGANG), "--store", str(tmp_path / "nowhere"), "--period", "2023"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("airq: error: 数据库目录 ") and "不存在" in err and err.count("\n") == 1
+    assert main([*argv, "--lang", "en"]) == 1
+    assert "does not exist: create it with airq ingest" in capsys.readouterr().err
