@@ -14,3 +14,29 @@ def shared_real() -> Path:
     if not REAL_DATA.is_dir():
         pytest.skip(f"real data not available: {REAL_DATA} does not exist (read-only project data outside the repo)")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_job(tmp_path_factory) -> dict:
+    """``airq demo`` run once for the session (it takes ~35 s: data, store, forecasts, the monthly report),
+    then once more with ``--skip-report`` on the same folders (the determinism checks compare the two).
+
+    Returns the folders, both runs' stdout and the bytes of the first run's result files."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    base = tmp_path_factory.mktemp("demo_job")
+    args = ["--out", str(base / "reports"), "--raw", str(base / "raw"), "--store", str(base / "store")]
+
+    def demo(*extra):
+        proc = subprocess.run([sys.executable, "-m", "airq.cli", "demo", *args, *extra], capture_output=True, text=True,
+                              cwd=base)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    first = demo()
+    files = {p.name: p.read_bytes() for p in sorted((base / "reports").glob("*.json"))}
+    second = demo("--skip-report")
+    return {"base": base, "reports": base / "reports", "first": first, "second": second, "first_files": files,
+            "root": root}

@@ -120,12 +120,11 @@ def test_whatif_bad_input_is_one_line(small_store, extra, fragment):
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_demo_job_runs_and_writes_reports(tmp_path):
-    proc = run("demo", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"), "--store", str(tmp_path / "store"), cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert "SYNTHETIC" in proc.stdout and "done:" in proc.stdout
-    assert "its 2023 targets stand in as 2026 targets" in proc.stdout  # the plan's year is said (issue 9 item 14)
-    js = sorted((tmp_path / "reports").glob("assessment_*.json"))
+def test_demo_job_runs_and_writes_reports(demo_job):
+    out = demo_job["first"]
+    assert "SYNTHETIC" in out and "done:" in out
+    assert "its 2023 targets stand in as 2026 targets" in out  # the plan's year is said (issue 9 item 14)
+    js = sorted(demo_job["reports"].glob("assessment_*.json"))
     assert len(js) == 1
     payload = json.loads(js[0].read_text(encoding="utf-8"))
     assert payload["synthetic"] is True and set(payload["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
@@ -134,11 +133,9 @@ def test_demo_job_runs_and_writes_reports(tmp_path):
     assert ch["pm25_mean_change"] == pytest.approx(city["pm25_mean"] - prev["pm25_mean"])
     assert ch["good_day_ratio_change_pp"] == pytest.approx(city["good_day_ratio"] - prev["good_day_ratio"])
     assert any("synthetic" in n for n in payload["notes"])
-    first = js[0].read_bytes()
-    # deterministic: a second run gives byte-identical reports
-    proc = run("demo", "--out", str(tmp_path / "reports"), "--raw", str(tmp_path / "raw"), "--store", str(tmp_path / "store"), cwd=tmp_path)
-    assert proc.returncode == 0 and js[0].read_bytes() == first
-    assert "0 rows added" in proc.stdout
+    # deterministic: a second run (same folders, --skip-report) gives byte-identical results, and adds nothing
+    assert js[0].read_bytes() == demo_job["first_files"][js[0].name]
+    assert "0 rows added" in demo_job["second"]
 
 
 def test_quality_summary_command(small_store):

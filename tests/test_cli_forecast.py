@@ -212,21 +212,17 @@ def test_calibrated_backtest_leaves_the_test_year_out():
         backtest(full, [2016], months=[6], n_sims=10, calibrate=True)
 
 
-def test_demo_job_forecasts_every_group(tmp_path, capsys):
-    args = ["demo", "--out", tmp_path / "out", "--raw", tmp_path / "raw", "--store", tmp_path / "store"]
-    code, out, _ = run(capsys, *args)
-    assert code == 0
+def test_demo_job_forecasts_every_group(demo_job):
+    out = demo_job["first"]
     assert "[4/6] forecasting the year end" in out
-    index = tmp_path / "guigang_2023" / "2026-10" / "index.html"
+    index = demo_job["base"] / "guigang_2023" / "2026-10" / "index.html"
     assert f"open {index}" in out and index.exists()
     assert "SYNTHETIC" in index.read_text(encoding="utf-8")
-    path = tmp_path / "out" / "forecast_20261031.json"
+    path = demo_job["reports"] / "forecast_20261031.json"
     obj = json.loads(path.read_text(encoding="utf-8"))
     assert obj["synthetic"] is True
     assert set(obj["groups"]) == {"港北区", "港南区", "覃塘区", "桂平市", "平南县", "全市"}
     g = obj["groups"]["全市"]
     assert g["history"]["years"] == [2021, 2022, 2023, 2024, 2025]
     assert g["indicators"]["pm25_mean"]["target"] == 30.9 and g["indicators"]["pm25_mean"]["p_meet"] is not None
-    first = path.read_bytes()
-    assert run(capsys, *args, "--skip-report")[0] == 0
-    assert path.read_bytes() == first  # same data, same seed: the same bytes
+    assert path.read_bytes() == demo_job["first_files"][path.name]  # the second run: same data, same seed, the same bytes

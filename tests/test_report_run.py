@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.image
@@ -53,11 +54,18 @@ def run(capsys, *argv):
     return code, out.out, out.err
 
 
-def test_report_end_to_end_matches_assess_and_forecast(demo, capsys):
-    code, out, _ = run(capsys, "report", "--config", CONFIG, "--store", demo / "store", "--month", "2026-02",
-                       "--n-sims", "100", "--out", demo / "reports")
-    assert code == 0
-    folder = demo / "reports" / "guigang_2023" / "2026-02"
+@pytest.fixture(scope="module")
+def february(demo):
+    """`airq report` of 2026-02 (100 simulations), made once for the module: (folder, its stdout)."""
+    proc = subprocess.run([sys.executable, "-m", "airq.cli", "report", "--config", str(CONFIG), "--store", str(demo / "store"),
+                           "--month", "2026-02", "--n-sims", "100", "--out", str(demo / "reports")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    return demo / "reports" / "guigang_2023" / "2026-02", proc.stdout
+
+
+def test_report_end_to_end_matches_assess_and_forecast(demo, february, capsys):
+    folder, out = february
     assert out.strip() == str(folder / "index.html")
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["month"] == "2026-02" and summary["seed"] == 0
@@ -99,18 +107,18 @@ def test_a_group_without_data_fails_alone(demo, capsys):
     assert "✘" in index
 
 
-def test_a_crash_leaves_the_previous_report(demo, tmp_path):
+def test_a_crash_leaves_the_previous_report(demo, february, tmp_path):
     out = tmp_path / "reports"
-    run_report(CONFIG, demo / "store", "2026-01", out=out, n_sims=20)
-    before = (out / "guigang_2023" / "2026-01" / "summary.json").read_bytes()
+    shutil.copytree(february[0], out / "guigang_2023" / "2026-02")  # the previous report of the month
+    before = (out / "guigang_2023" / "2026-02" / "summary.json").read_bytes()
     broken = tmp_path / "nb"
     broken.mkdir()
     (broken / "monthly_report.ipynb").write_text((NOTEBOOKS / "monthly_report.ipynb").read_text(encoding="utf-8")
                                                  .replace("from airq.notebook import month_view", "raise RuntimeError('boom')"),
                                                  encoding="utf-8")
     with pytest.raises(ValueError, match="boom"):
-        run_report(CONFIG, demo / "store", "2026-01", out=out, n_sims=20, notebooks=broken)
-    assert (out / "guigang_2023" / "2026-01" / "summary.json").read_bytes() == before
+        run_report(CONFIG, demo / "store", "2026-02", out=out, n_sims=20, notebooks=broken)
+    assert (out / "guigang_2023" / "2026-02" / "summary.json").read_bytes() == before
     assert not list((out / "guigang_2023").glob(".*"))
 
 
@@ -151,10 +159,9 @@ def _chromium():
     return exe
 
 
-def test_html_report_in_headless_chromium(demo, tmp_path):
+def test_html_report_in_headless_chromium(february, tmp_path):
     exe = _chromium()
-    run_report(CONFIG, demo / "store", "2026-03", out=tmp_path, n_sims=50)
-    folder = tmp_path / "guigang_2023" / "2026-03"
+    folder = february[0]
     for page, size in (("index.html", "1000,600"), ("county_港北区.html", "1000,1400")):
         shot = tmp_path / f"{page}.png"
         args = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--window-size={size}"]
@@ -165,7 +172,7 @@ def test_html_report_in_headless_chromium(demo, tmp_path):
         pixels = matplotlib.image.imread(shot)[..., :3]
         assert pixels.std() > 0.05, f"{page}: blank screenshot"
         if page == "index.html":
-            assert "贵港市2023年环境空气质量目标 — 2026-03" in dom and dom.count("<tr>") == 7  # title + 6 groups
+            assert "贵港市2023年环境空气质量目标 — 2026-02" in dom and dom.count("<tr>") == 7  # title + 6 groups
         else:
             assert "county trajectory against target" in dom and "<table" in dom and "image/png" in dom
             blue = (pixels[..., 2] - pixels[..., 0] > 0.25) & (pixels[..., 2] > 0.6)  # the fan's blues
