@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import io as _io
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,19 +205,23 @@ def check_plan_match(frame: pd.DataFrame, known_stations) -> None:
     plan = _plan_names(known_stations)
     if not len(frame):
         return
-    station = frame["station"].astype(str)
-    known = station.isin(list(plan)).to_numpy()
-    by_file = pd.Series(known).groupby(frame["source"].astype(str).to_numpy(), sort=False).any()
-    bad = [f for f, ok in by_file.items() if not ok]
-    if not bad:
+    # by integer codes of stations and files (issue 11: no arrays of millions of Python strings)
+    st_code, st_names = pd.factorize(frame["station"].astype(str), use_na_sentinel=False)
+    src_code, src_names = pd.factorize(frame["source"], use_na_sentinel=False)
+    known = np.isin(np.asarray([str(x) for x in st_names], dtype=object), np.asarray(list(plan), dtype=object))[st_code]
+    file_ok = np.bincount(src_code[known], minlength=len(src_names)) > 0
+    if file_ok.all():
         return
-    rows = frame["source"].astype(str).isin(bad).to_numpy()
+    files = [str(x) for x in src_names]  # in the order of their first row
+    bad = [f for f, ok in zip(files, file_ok) if not ok]
+    rows = ~file_ok[src_code]
+    station = frame["station"].astype(str)
     found = pd.unique(station[rows])
     names = {}
     if "station_name" in frame.columns:
         sub = frame.loc[rows].drop_duplicates("station")
         names = {str(c): "" if pd.isna(n) else str(n) for c, n in zip(sub["station"], sub["station_name"])}
-    where = f"{bad[0]}" if len(bad) == 1 else f"{len(bad)} of the {by_file.size} files ({_first(bad)})"
+    where = f"{bad[0]}" if len(bad) == 1 else f"{len(bad)} of the {len(files)} files ({_first(bad)})"
     raise PlanMismatchError(note("error.plan_mismatch", where=where, n_found=len(found), found=_labelled(found, names),
                                  n_plan=len(plan), plan=_labelled(list(plan), plan)))
 
@@ -312,22 +317,26 @@ def ingest_files(
     if known_stations is not None:
         check_plan_match(frame, known_stations)
         known_stations = list(_plan_names(known_stations))
-    n_unknown, n_copies = _row_counts(frame, table, known_stations)
-    if table == "hourly":
-        clean, qflags = quality.check_hourly(frame, known_stations=known_stations, fix_co_units=fix_co_units)
-        clean.attrs.clear()
-    else:
-        clean, qflags = quality.check_daily(frame, known_stations=known_stations, fix_co_units=fix_co_units)
     n_read = len(frame)
-    del frame  # the reader's frame is not needed any more: free it before the store's copies (issue 11)
-    qflags = qflags[list(FLAG_COLUMNS)]
-    flags = pd.concat([parse_flags, qflags], ignore_index=True) if len(parse_flags) or len(qflags) else qflags
-    attach, flags_file = _flags_attachment(flags, store_dir, table, files)
     reader = {"format": fmt, "hour_label": hour_label if table == "hourly" else None, "known_stations": known_stations,
               "fix_co_units": bool(fix_co_units), "strict": bool(strict), "encoding": encoding}
     put = store.ingest if table == "hourly" else store.ingest_daily
-    result = put(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress, attach=attach, reader=reader,
-                 wait=wait, on_wait=on_wait)
+    with tempfile.TemporaryDirectory(prefix="airq-ingest-") as spill:
+        if table == "hourly" and n_read > BLOCK_ROWS:  # a large ingest, station block by station block (issue 11)
+            blocks = _spill_blocks(frame, Path(spill))
+            del frame  # the reader's frame now lives in the spill files
+            clean, qflags, n_unknown, n_copies = _check_blocks(blocks, Path(spill), known_stations, fix_co_units, progress)
+        else:
+            n_unknown, n_copies = _row_counts(frame, table, known_stations)
+            check = quality.check_hourly if table == "hourly" else quality.check_daily
+            clean, qflags = check(frame, known_stations=known_stations, fix_co_units=fix_co_units)
+            clean.attrs.clear()
+            del frame  # the reader's frame is not needed any more: free it before the store's copies (issue 11)
+        qflags = qflags[list(FLAG_COLUMNS)]
+        flags = pd.concat([parse_flags, qflags], ignore_index=True) if len(parse_flags) or len(qflags) else qflags
+        attach, flags_file = _flags_attachment(flags, store_dir, table, files)
+        result = put(clean, store_dir, sources=files, on_conflict=on_conflict, progress=progress, attach=attach, reader=reader,
+                     wait=wait, on_wait=on_wait)
     notes = readers.aqistudy_summary(attrs["aqistudy"]) if "aqistudy" in attrs else []
     notes += [n for n in attrs.get("read_notes", []) if n not in notes]  # header-only files, repeated lines, cut last lines
     if n_read == 0:
@@ -340,6 +349,65 @@ def ingest_files(
         rows_unknown_station=n_unknown, duplicate_copies=n_copies, reader_dropped=_reader_dropped(attrs),
         on_conflict=on_conflict,
     )  # fmt: skip
+
+
+#: Hourly rows above which an ingest checks and stores the data station block by station block (docs/ingest_memory.md).
+BLOCK_ROWS = 2_000_000
+
+
+def _spill_blocks(frame: pd.DataFrame, spill: Path) -> list:
+    """Write the reader's frame to ``spill`` in blocks of whole stations (about :data:`BLOCK_ROWS` rows each,
+    stations in sorted order, each block's rows in the frame's order); returns the files in station order.
+
+    Every check of :func:`airq.quality.check_hourly` looks at one station's rows only (unknown station,
+    duplicates of a station-hour, a station's CO series per file and month, negative, implausible and stuck
+    values), so checking block by block gives the rows and flags of checking the whole frame."""
+    codes, names = pd.factorize(frame["station"].astype(str), sort=True)
+    n_blocks = max(1, -(-len(frame) // BLOCK_ROWS))
+    block = codes.astype(np.int64) * n_blocks // max(len(names), 1)
+    del codes
+    order = np.argsort(block, kind="stable")
+    bounds = np.searchsorted(block[order], np.arange(n_blocks + 1))
+    files = []
+    for b in range(n_blocks):
+        rows = order[bounds[b]:bounds[b + 1]]
+        if len(rows):
+            files.append(spill / f"in-{b:05d}.pkl")
+            frame.take(rows).to_pickle(files[-1])
+    return files
+
+
+def _check_blocks(blocks: list, spill: Path, known_stations, fix_co_units: bool, progress: bool):
+    """Check each spilled block (:func:`airq.quality.check_hourly`) and spill its clean rows by month.
+
+    Returns (:class:`airq.store.MonthParts` of the clean rows, the flags in :func:`check_hourly`'s order,
+    rows of unknown stations, extra copies): what checking the whole frame gives, one block in memory."""
+    flags, months, n_unknown, n_copies, n_clean = [], {}, 0, 0, 0
+    it = blocks
+    if progress:
+        from tqdm.auto import tqdm
+
+        it = tqdm(blocks, desc="check stations", unit="block")
+    for k, path in enumerate(it):
+        block = pd.read_pickle(path)
+        path.unlink()
+        u, c = _row_counts(block, "hourly", known_stations)
+        n_unknown, n_copies = n_unknown + u, n_copies + c
+        clean, qf = quality.check_hourly(block, known_stations=known_stations, fix_co_units=fix_co_units)
+        del block
+        flags.append(qf)
+        n_clean += len(clean)
+        month_no = clean["time"].to_numpy().astype("datetime64[M]")
+        for m in np.unique(month_no):
+            out = spill / f"clean-{m}-{k:05d}.pkl"
+            clean.loc[month_no == m].to_pickle(out)
+            months.setdefault(str(m), []).append(out)
+
+    def load(month: str) -> pd.DataFrame:
+        return pd.concat([pd.read_pickle(p) for p in months[month]], ignore_index=True)
+
+    parts = store.MonthParts(months=sorted(months), load=load, rows=n_clean)
+    return parts, quality.sort_flags(flags), n_unknown, n_copies
 
 
 def _row_counts(frame: pd.DataFrame, table: str, known_stations) -> tuple[int, int]:

@@ -104,6 +104,7 @@ __all__ = [
     "DEFAULT_STUCK_FLOOR",
     "QualityRules",
     "check_hourly",
+    "sort_flags",
     "gaps",
     "quality_summary",
 ]
@@ -610,18 +611,23 @@ def check_hourly(frame: pd.DataFrame, *, known_stations=None, rules: QualityRule
     clean = work[columns].reset_index(drop=True)
     # carry the reader's attrs (e.g. parse-level flags in attrs["flags"]) as copies
     clean.attrs = {k: (v.copy(deep=True) if isinstance(v, (pd.DataFrame, pd.Series)) else copy.deepcopy(v)) for k, v in frame.attrs.items()}
-    if flags:
-        out = pd.concat(flags, ignore_index=True)
-        order = pd.Categorical(out["reason"], categories=list(REASONS), ordered=True)
-        out = (
-            out.assign(_r=order.codes)
-            .sort_values(["station", "time", "column", "_r"], kind="stable")
-            .drop(columns="_r")
-            .reset_index(drop=True)
-        )
-    else:
-        out = _empty_flags()
-    return clean, out
+    return clean, sort_flags(flags)
+
+
+def sort_flags(pieces: list) -> pd.DataFrame:
+    """Flag tables put together in the order :func:`check_hourly` returns them: by station, time, column and
+    reason (the order of :data:`REASONS`), stable; the empty flags table when there is none."""
+    pieces = [p for p in pieces if p is not None]
+    if not pieces:
+        return _empty_flags()
+    out = pd.concat(pieces, ignore_index=True)
+    order = pd.Categorical(out["reason"], categories=list(REASONS), ordered=True)
+    return (
+        out.assign(_r=order.codes)
+        .sort_values(["station", "time", "column", "_r"], kind="stable")
+        .drop(columns="_r")
+        .reset_index(drop=True)
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -156,6 +156,7 @@ __all__ = [
     "LOCK",
     "TMP_MARK",
     "IngestResult",
+    "MonthParts",
     "ingest",
     "ingest_daily",
     "load",
@@ -748,11 +749,21 @@ def _refuse_without_manifest(store: Path, what: str) -> None:
                            f"be checked and nothing was written; {verify_hint(store)}")
 
 
-def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, what, attach=None, reader=None,
-            wait: float = 0.0, on_wait=None) -> IngestResult:
-    if on_conflict not in ON_CONFLICT:
-        raise ValueError(f"{what}: on_conflict must be one of {ON_CONFLICT}, not {on_conflict!r}")
-    attach = _check_attach(attach, what)
+@dataclass
+class MonthParts:
+    """An ingest given month by month instead of as one frame (airq.ingestion's station-block ingest, issue 11).
+
+    ``months``: the ``YYYY-MM`` months, sorted; ``load(month)``: that month's rows (a canonical table, every
+    row inside the month); ``rows``: the rows of all months. The store checks and merges one month at a time,
+    so only one month is in memory; the result is the one :func:`ingest` gives for the concatenated frame."""
+
+    months: list
+    load: object
+    rows: int
+
+
+def _checked(frame, table: _Table, what: str) -> pd.DataFrame:
+    """The canonical copy of an incoming frame; a duplicate key is an error naming its row."""
     new = _canonical(frame, key=table.key, values=table.values, what=what, midnight=table.midnight)
     dup = new.duplicated(["station", table.key], keep="first").to_numpy()
     if dup.any():
@@ -761,10 +772,32 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
             f"{what}: {_where(frame, pos)}: duplicate key (station {new['station'].iloc[pos]!r}, {table.key} "
             f"{_label(new[table.key].iloc[pos])}); resolve duplicates first (airq.quality.check_hourly)"
         )
+    return new
+
+
+def _month_source(frame, table: _Table, what: str):
+    """(months, rows, month -> its checked rows) of an incoming frame or :class:`MonthParts`."""
+    if isinstance(frame, MonthParts):
+        def part(month: str) -> pd.DataFrame:
+            new = _checked(frame.load(month), table, what)
+            inside = new[table.key].to_numpy().astype("datetime64[M]") == np.datetime64(month, "M")
+            if not inside.all():
+                raise ValueError(f"{what}: the rows given for month {month} hold another month")
+            return new
+        return list(frame.months), int(frame.rows), part
+    new = _checked(frame, table, what)
+    month_no = new[table.key].to_numpy().astype("datetime64[M]")  # month membership by integer months (issue 11)
+    return [str(m) for m in np.unique(month_no)], len(new), lambda month: new.loc[month_no == np.datetime64(month, "M")]
+
+
+def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, what, attach=None, reader=None,
+            wait: float = 0.0, on_wait=None) -> IngestResult:
+    if on_conflict not in ON_CONFLICT:
+        raise ValueError(f"{what}: on_conflict must be one of {ON_CONFLICT}, not {on_conflict!r}")
+    attach = _check_attach(attach, what)
+    month_list, rows_in, month_rows = _month_source(frame, table, what)
     src = _source_entries(sources)
     store = Path(store_dir)
-    month_no = new[table.key].to_numpy().astype("datetime64[M]")  # month membership by integer months (issue 11)
-    month_list = [str(m) for m in np.unique(month_no)]
 
     with _locked(store, wait=wait, on_wait=on_wait):
         _roll_forward(store)
@@ -787,7 +820,7 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                 if record is not None or (store / rel).is_file():  # never merge into (and re-hash) a damaged partition
                     check_file(store, rel, record, full=True, context=f"{what} refused, nothing was written")
                     stored = _read_partition(store, rel, table, month, record=record)
-                part_new = new.loc[month_no == np.datetime64(month, "M")]
+                part_new = month_rows(month)
                 merged, counts, conflicts = _merge(stored, part_new, table, on_conflict)
                 if conflicts is not None:
                     conflict_pieces.append(conflicts)
@@ -810,7 +843,7 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
             months_df = pd.DataFrame(rows, columns=["month", "added", "replaced", "unchanged", "conflicting_rows", "written"])
             if len(months_df):
                 months_df = months_df.astype({"added": "int64", "replaced": "int64", "unchanged": "int64", "conflicting_rows": "int64", "written": bool})
-            result = IngestResult(table=table.name, store_dir=store, rows_in=len(new), months=months_df, conflicts=conflicts_df)
+            result = IngestResult(table=table.name, store_dir=store, rows_in=rows_in, months=months_df, conflicts=conflicts_df)
 
             conflict_record = None
             if len(conflicts_df):
@@ -844,7 +877,7 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                 "table": table.name,
                 "ingested_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "on_conflict": on_conflict,
-                "rows_in": int(len(new)),
+                "rows_in": int(rows_in),
                 "sources": src,
                 "months": {
                     r["month"]: {k: int(r[k]) for k in ("added", "replaced", "unchanged", "conflicting_rows")} for r in rows
