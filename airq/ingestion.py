@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import io as _io
 import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,16 +314,26 @@ def ingest_files(
     store.check_lock(store_dir, wait=wait, on_wait=on_wait)  # fail (or wait) before reading anything
     table, patterns = FORMATS[fmt]
     files = expand_sources(sources, patterns)
-    frame, parse_flags, attrs = _read(fmt, files, hour_label=hour_label, strict=strict, progress=progress, encoding=encoding)
-    if known_stations is not None:
-        check_plan_match(frame, known_stations)
-        known_stations = list(_plan_names(known_stations))
-    n_read = len(frame)
-    reader = {"format": fmt, "hour_label": hour_label if table == "hourly" else None, "known_stations": known_stations,
-              "fix_co_units": bool(fix_co_units), "strict": bool(strict), "encoding": encoding}
-    put = store.ingest if table == "hourly" else store.ingest_daily
+    read_kw = {"hour_label": hour_label, "strict": strict, "progress": progress, "encoding": encoding}
     with tempfile.TemporaryDirectory(prefix="airq-ingest-") as spill:
-        if table == "hourly" and n_read > BLOCK_ROWS:  # a large ingest, station block by station block (issue 11)
+        by_file = None
+        if table == "hourly" and sum(Path(f).stat().st_size for f in files) > BLOCK_BYTES:  # large: never the whole year at once
+            by_file = _read_into_buckets(fmt, files, Path(spill), **read_kw)
+        if by_file is None:
+            frame, parse_flags, attrs = _read(fmt, files, **read_kw)
+            n_read, plan_rows = len(frame), frame
+        else:
+            blocks, parse_flags, attrs, n_read, plan_rows = by_file
+        if known_stations is not None:
+            check_plan_match(plan_rows, known_stations)
+            known_stations = list(_plan_names(known_stations))
+        del plan_rows
+        reader = {"format": fmt, "hour_label": hour_label if table == "hourly" else None, "known_stations": known_stations,
+                  "fix_co_units": bool(fix_co_units), "strict": bool(strict), "encoding": encoding}
+        put = store.ingest if table == "hourly" else store.ingest_daily
+        if by_file is not None:
+            clean, qflags, n_unknown, n_copies = _check_blocks(blocks, Path(spill), known_stations, fix_co_units, progress)
+        elif table == "hourly" and n_read > BLOCK_ROWS:  # a large frame, station block by station block (issue 11)
             blocks = _spill_blocks(frame, Path(spill))
             del frame  # the reader's frame now lives in the spill files
             clean, qflags, n_unknown, n_copies = _check_blocks(blocks, Path(spill), known_stations, fix_co_units, progress)
@@ -353,6 +364,53 @@ def ingest_files(
 
 #: Hourly rows above which an ingest checks and stores the data station block by station block (docs/ingest_memory.md).
 BLOCK_ROWS = 2_000_000
+#: Bytes of raw hourly files above which they are read file by file into station buckets, never all at once.
+BLOCK_BYTES = 100_000_000
+
+
+def _read_into_buckets(fmt: str, files: list, spill: Path, **kw):
+    """Read the raw files one at a time and spill each file's rows into buckets of whole stations.
+
+    Returns (buckets: lists of piece files in file order, the parse flags, the readers' attrs merged as
+    the reader of all files merges them, rows read, one row per station and file for the plan check), or
+    None when the files do not all have the same columns (the caller then reads them all at once). A
+    station's rows are in one bucket, in file order and, within a file, in the file's order: what the
+    whole frame holds for it."""
+    n_buckets = max(1, min(64, -(-sum(Path(f).stat().st_size for f in files) // BLOCK_BYTES)))
+    buckets = [[] for _ in range(n_buckets)]
+    flags, plan_rows, columns, n_read = [], [], None, 0
+    attrs = {"read_notes": [], "header_only_files": []}
+    it = files
+    if kw.get("progress"):
+        from tqdm.auto import tqdm
+
+        it = tqdm(files, desc=f"read {fmt}", unit="file")
+    for i, f in enumerate(it):
+        frame, fl, at = _read(fmt, [f], **{**kw, "progress": False})
+        if columns is None:
+            columns = list(frame.columns)
+        elif list(frame.columns) != columns:
+            return None
+        flags.append(fl)
+        for codec, names in (at.get("encodings") or {}).items():
+            attrs.setdefault("encodings", {}).setdefault(codec, []).extend(names)
+        if "encoding_detected" in at:
+            attrs["encoding_detected"] = at["encoding_detected"]
+        attrs["read_notes"] += at.get("read_notes", [])
+        attrs["header_only_files"] += at.get("header_only_files", [])
+        n_read += len(frame)
+        keep = [c for c in ("station", "station_name", "source") if c in frame.columns]
+        plan_rows.append(frame[keep].drop_duplicates("station"))
+        codes, names = pd.factorize(frame["station"].astype(str))
+        bucket = np.array([zlib.crc32(str(n).encode("utf-8")) % n_buckets for n in names], dtype=np.int64)[codes]
+        for b in range(n_buckets):
+            piece = spill / f"read-{b:05d}-{i:05d}.pkl"
+            frame.loc[bucket == b].to_pickle(piece)  # empty pieces too: every bucket has every file's columns
+            buckets[b].append(piece)
+        del frame
+    parse = [f for f in flags if len(f)]
+    parse_flags = pd.concat(parse, ignore_index=True) if parse else flags[0] if flags else _parse_flags_to_quality(None)
+    return buckets, parse_flags, attrs, n_read, pd.concat(plan_rows, ignore_index=True) if plan_rows else None
 
 
 def _spill_blocks(frame: pd.DataFrame, spill: Path) -> list:
@@ -388,9 +446,11 @@ def _check_blocks(blocks: list, spill: Path, known_stations, fix_co_units: bool,
         from tqdm.auto import tqdm
 
         it = tqdm(blocks, desc="check stations", unit="block")
-    for k, path in enumerate(it):
-        block = pd.read_pickle(path)
-        path.unlink()
+    for k, paths in enumerate(it):
+        paths = [paths] if isinstance(paths, Path) else paths
+        block = pd.concat([pd.read_pickle(p) for p in paths]) if len(paths) > 1 else pd.read_pickle(paths[0])
+        for p in paths:
+            p.unlink()
         u, c = _row_counts(block, "hourly", known_stations)
         n_unknown, n_copies = n_unknown + u, n_copies + c
         clean, qf = quality.check_hourly(block, known_stations=known_stations, fix_co_units=fix_co_units)
@@ -403,8 +463,10 @@ def _check_blocks(blocks: list, spill: Path, known_stations, fix_co_units: bool,
             clean.loc[month_no == m].to_pickle(out)
             months.setdefault(str(m), []).append(out)
 
-    def load(month: str) -> pd.DataFrame:
-        return pd.concat([pd.read_pickle(p) for p in months[month]], ignore_index=True)
+    def load(month: str) -> pd.DataFrame:  # the month's rows in the whole frame's order: by station, then time
+        rows = pd.concat([pd.read_pickle(p) for p in months[month]], ignore_index=True)
+        codes = pd.factorize(rows["station"], sort=True)[0]
+        return rows.take(np.lexsort((rows["time"].to_numpy(), codes))).reset_index(drop=True)
 
     parts = store.MonthParts(months=sorted(months), load=load, rows=n_clean)
     return parts, quality.sort_flags(flags), n_unknown, n_copies

@@ -70,12 +70,18 @@ def _report(rep) -> dict:
     return d
 
 
-@pytest.mark.parametrize("block_rows", [500, 7_000])
-def test_station_blocks_give_the_store_of_the_whole_frame(tmp_path, monkeypatch, block_rows):
+@pytest.mark.parametrize("block_rows, by_file", [(500, False), (7_000, False), (10**9, True)])
+def test_station_blocks_give_the_store_of_the_whole_frame(tmp_path, monkeypatch, block_rows, by_file):
+    """by_file: the raw files read one at a time into station buckets (the frame of all files never exists)."""
     files = _messy_files(tmp_path / "raw")
     kw = {"known_stations": STATIONS}
     whole = ingest_files("tidy", files, tmp_path / "whole", **kw)
     monkeypatch.setattr(ingestion, "BLOCK_ROWS", block_rows)
+    if by_file:
+        monkeypatch.setattr(ingestion, "BLOCK_BYTES", sum(f.stat().st_size for f in files) // 4)
+        buckets = []
+        real_read = ingestion._read_into_buckets
+        monkeypatch.setattr(ingestion, "_read_into_buckets", lambda *a, **k: buckets.append(real_read(*a, **k)) or buckets[-1])
     spilled = []
     real_spill = ingestion._spill_blocks
 
@@ -86,7 +92,10 @@ def test_station_blocks_give_the_store_of_the_whole_frame(tmp_path, monkeypatch,
 
     monkeypatch.setattr(ingestion, "_spill_blocks", spill_and_count)
     blocks = ingest_files("tidy", files, tmp_path / "blocks", **kw)
-    assert spilled and spilled[0] >= 2  # the block path ran, with several blocks
+    if by_file:
+        assert buckets and buckets[0] is not None and len(buckets[0][0]) >= 4  # read file by file, in several buckets
+    else:
+        assert spilled and spilled[0] >= 2  # the block path ran, with several blocks
     reasons = set(whole.flags["reason"])
     assert {"duplicate_conflict", "duplicate_identical", "stuck", "unknown_station", "negative", "co_unit_file"} <= reasons
     assert _files(tmp_path / "blocks") == _files(tmp_path / "whole")
@@ -96,8 +105,10 @@ def test_station_blocks_give_the_store_of_the_whole_frame(tmp_path, monkeypatch,
     # a second ingest into each store: conflicts with the stored data, replaced
     again = _messy_files(tmp_path / "raw2")[1:3]
     monkeypatch.setattr(ingestion, "BLOCK_ROWS", 10**9)
+    monkeypatch.setattr(ingestion, "BLOCK_BYTES", 10**12)
     w2 = ingest_files("tidy", again, tmp_path / "whole", on_conflict="replace", **kw)
     monkeypatch.setattr(ingestion, "BLOCK_ROWS", 50)
+    monkeypatch.setattr(ingestion, "BLOCK_BYTES", 1000 if by_file else 10**12)
     b2 = ingest_files("tidy", again, tmp_path / "blocks", on_conflict="replace", **kw)
     assert _files(tmp_path / "blocks") == _files(tmp_path / "whole")
     assert _report(b2) == _report(w2)
