@@ -310,7 +310,7 @@ def group_daily(
     sums, counts = _group_sums(values, st_code, list(st_names), day, groups_, len(all_dates))
     need = np.repeat(np.array([thr[g] for g in groups_], dtype=np.int64), len(all_dates))
 
-    out = pd.DataFrame({"group": np.repeat(np.array(list(groups_), dtype=object), len(all_dates)),
+    out = pd.DataFrame({"group": _grid.repeat_text(pd.Index(list(groups_), dtype=object), len(all_dates)),
                         "date": np.tile(all_dates.to_numpy(), len(groups_))})
     for p in GROUP_POLLUTANTS:
         n = counts[p]

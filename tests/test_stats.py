@@ -541,3 +541,26 @@ def test_period_stats_errors():
         period_stats(bad, period="2023")
     with pytest.raises(ValueError, match="DataFrame"):
         period_stats([1], period="2023")
+
+
+def test_grouped_percentile_fast_path_equals_the_general_one():
+    """Group-major runs of equal length are sorted as a matrix (issue 11); the result is the general path's."""
+    from airq.stats import _grouped_percentile
+
+    rng = np.random.default_rng(20261207)
+    taken = 0
+    for _ in range(200):
+        g, m = int(rng.integers(2, 8)), int(rng.integers(1, 40))
+        v = np.round(rng.uniform(0, 200, g * m), 1)
+        v[rng.random(g * m) < 0.3] = np.nan
+        v[rng.random(g * m) < 0.1] = 55.5  # ties
+        c = np.repeat(np.arange(g), m)
+        perm = rng.permutation(g * m)
+        if (c[perm].reshape(g, m) == np.arange(g)[:, None]).all():
+            continue  # the shuffle kept the runs: both calls would take the fast path
+        taken += 1
+        for p in (1, 50, 90, 95, 98, 100):
+            fast, n_fast = _grouped_percentile(c, v, g, p)
+            general, n_general = _grouped_percentile(c[perm], v[perm], g, p)
+            assert np.array_equal(n_fast, n_general) and np.array_equal(fast, general, equal_nan=True)
+    assert taken > 150
