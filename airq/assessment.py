@@ -109,7 +109,9 @@ def station_days(store_dir, start, end, stations, *, accept_proxy: bool = False,
             daily = daily[~key.isin(seen)]
         keep = ["station", "date", *[c for c in daily.columns if c in _DAILY_VALUES or c.startswith("n_")]]
         parts.append(daily[keep].assign(origin="daily"))
-    if parts:
+    if len(parts) == 1:  # one source, already in station-then-date order (store.load_station_daily, store.load_daily)
+        out = parts[0].reset_index(drop=True)
+    elif parts:
         out = pd.concat(parts, ignore_index=True).sort_values(["station", "date"], kind="stable").reset_index(drop=True)
     else:
         out = pd.DataFrame({"station": pd.Series(dtype=str), "date": pd.Series(dtype="datetime64[ns]"),
