@@ -19,7 +19,8 @@ def shared_real() -> Path:
 @pytest.fixture(scope="session")
 def demo_job(tmp_path_factory) -> dict:
     """``airq demo`` run once for the session (it takes ~35 s: data, store, forecasts, the monthly report),
-    then once more with ``--skip-report`` on the same folders (the determinism checks compare the two).
+    then once more with ``--skip-report`` on the same folders (the determinism checks compare the two). The first
+    run is in English (``--lang en``), the second in the plan's language (Chinese).
 
     Returns the folders, both runs' stdout and the bytes of the first run's result files."""
     import subprocess
@@ -35,8 +36,8 @@ def demo_job(tmp_path_factory) -> dict:
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
 
-    first = demo()
+    first = demo("--lang", "en")
     files = {p.name: p.read_bytes() for p in sorted((base / "reports").glob("*.json"))}
-    second = demo("--skip-report")
+    second = demo("--skip-report")  # in the plan's language: Chinese
     return {"base": base, "reports": base / "reports", "first": first, "second": second, "first_files": files,
             "root": root}

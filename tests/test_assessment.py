@@ -135,7 +135,11 @@ def test_demo_job_runs_and_writes_reports(demo_job):
     assert any("synthetic" in n for n in payload["notes"])
     # deterministic: a second run (same folders, --skip-report) gives byte-identical results, and adds nothing
     assert js[0].read_bytes() == demo_job["first_files"][js[0].name]
-    assert "0 rows added" in demo_job["second"]
+    second = demo_job["second"]  # Chinese: the plan's language
+    assert "以下全部为合成数据" in second and "SYNTHETIC" in second and "完成：" in second
+    assert "2023 年目标代作 2026 年目标" in second and "[3/6] 评估 2026-01-01/2026-10-31" in second
+    assert "区县" in second and "有效天数" in second and "forecasting" not in second
+    assert "新增 0 行" in second  # the second run adds nothing
 
 
 def test_quality_summary_command(small_store):
