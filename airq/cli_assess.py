@@ -10,6 +10,7 @@ import pandas as pd
 from .cli_common import (CLIError, add_lang_argument, add_plan_arguments, as_of_arg, cli_message, error_text, lang_of, load_plan,
                          plan_from_args, read_dust)
 from .i18n import t
+from .notes import note
 from .report import jsonable
 from .rules import RULE_NAMES
 
@@ -25,7 +26,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.group:
         unknown = [g for g in args.group if g not in plan.groups]
         if unknown:
-            raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
+            raise CLIError(note("error.cli.unknown_group", group=repr(unknown[0]), known=", ".join(plan.groups)))
         groups = args.group
     try:
         res = assess(plan, args.store, args.period, groups=groups, rules=args.rules, dust_days=read_dust(args),
@@ -56,21 +57,21 @@ def _key_values(words, table: dict, what: str) -> dict:
         key, sep, raw = word.partition("=")
         key = key.strip().lower()
         if not sep or key not in table:
-            raise CLIError(f"--{what} {word!r}: expected KEY=VALUE with KEY in {', '.join(sorted(table))}")
+            raise CLIError(note("error.cli.kv_format", what=what, word=repr(word), keys=", ".join(sorted(table))))
         try:
             value = Decimal(raw.strip())
         except InvalidOperation:
-            raise CLIError(f"--{what} {word!r}: {raw!r} is not a number") from None
+            raise CLIError(note("error.cli.kv_number", what=what, word=repr(word), raw=repr(raw))) from None
         if not value.is_finite() or value < 0:
-            raise CLIError(f"--{what} {word!r}: must be a finite number >= 0")
+            raise CLIError(note("error.cli.kv_finite", what=what, word=repr(word)))
         name = table[key]
         if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and 0 < value < 1:
-            raise CLIError(f"--target {word!r}: ratios are percentages (93.8 for 93.8 %); {value} looks like a fraction")
+            raise CLIError(note("error.cli.target_fraction", word=repr(word), value=str(value)))
         if what == "target" and name in ("good_day_ratio", "heavy_day_ratio") and value > 100:
-            raise CLIError(f"--target {word!r}: a ratio cannot exceed 100 %")
+            raise CLIError(note("error.cli.target_over", word=repr(word)))
         if name in _DAY_WORDS:
             if value != value.to_integral_value():
-                raise CLIError(f"--{what} {word!r}: a number of days must be whole")
+                raise CLIError(note("error.cli.kv_whole", what=what, word=repr(word)))
             value = int(value)
         out[name] = value
     return out
@@ -103,7 +104,7 @@ def _cmd_rulechange(args: argparse.Namespace) -> int:
     names = args.group or list(plan.groups)
     unknown = [g for g in names if g not in plan.groups]
     if unknown:
-        raise CLIError(f"unknown group {unknown[0]!r}; the plan has: {', '.join(plan.groups)}")
+        raise CLIError(note("error.cli.unknown_group", group=repr(unknown[0]), known=", ".join(plan.groups)))
     try:
         start, end = parse_period(args.period)
         stations = sorted({s for g in names for s in plan.group_stations(g)})

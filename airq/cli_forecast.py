@@ -14,6 +14,7 @@ import pandas as pd
 
 from .cli_common import CLIError, add_lang_argument, add_plan_arguments, as_of_arg, error_text, lang_of, plan_from_args
 from .i18n import t
+from .notes import note
 from .report import forecast_payload, forecast_text
 
 __all__ = ["add_parsers", "plan_from_args", "add_plan_arguments"]
@@ -33,7 +34,7 @@ def _groups(plan, wanted):
     unknown = [g for g in wanted if g not in plan.groups]
     if unknown:
         shown = ", ".join(list(plan.groups)[:20]) + (" ..." if len(plan.groups) > 20 else "")
-        raise _error(f"unknown group {unknown[0]!r}; the plan has: {shown}")
+        raise _error(note("error.cli.unknown_group", group=repr(unknown[0]), known=shown))
     return wanted
 
 
@@ -42,13 +43,13 @@ def _targets(words):
     for w in words or []:
         key, sep, value = w.partition("=")
         if not sep or key.strip() not in _TARGET_WORDS:
-            raise _error(f"--target {w!r}: expected KEY=VALUE with KEY one of {', '.join(sorted(_TARGET_WORDS))}")
+            raise _error(note("error.cli.fc_target_format", word=repr(w), keys=", ".join(sorted(_TARGET_WORDS))))
         try:
             v = float(value)
         except ValueError:
-            raise _error(f"--target {w!r}: {value!r} is not a number") from None
+            raise _error(note("error.cli.kv_number", what="target", word=repr(w), raw=repr(value))) from None
         if not math.isfinite(v) or v < 0:
-            raise _error(f"--target {w!r}: the value must be a finite number >= 0")
+            raise _error(note("error.cli.fc_target_finite", word=repr(w)))
         out[_TARGET_WORDS[key.strip()]] = value.strip()
     return out
 
@@ -60,7 +61,7 @@ def _cmd_forecast(args) -> int:
     plan = plan_from_args(args)
     groups = _groups(plan, args.group)
     if args.n_sims < 1:
-        raise _error("--n-sims must be at least 1")
+        raise _error(note("error.cli.n_sims"))
     try:
         res = forecast_groups(plan, args.store, as_of, groups=groups, targets=_targets(args.target), n_sims=args.n_sims,
                               seed=args.seed)
@@ -82,9 +83,9 @@ def _years(text):
     try:
         years = [int(y) for y in str(text).split(",") if y.strip()]
     except ValueError:
-        raise _error(f"--years {text!r}: expected years separated by commas, e.g. 2016,2017") from None
+        raise _error(note("error.cli.years_format", text=repr(text))) from None
     if not years:
-        raise _error("--years: give at least one year")
+        raise _error(note("error.cli.years_empty"))
     return years
 
 

@@ -70,8 +70,10 @@ def test_assess_period_forms_and_errors(small_store):
         assert proc.returncode == 0, (period, proc.stderr)
     bad = run("assess", "--config", CONFIG, "--store", store, "--period", "2025-13")
     assert bad.returncode == 1 and "airq: error:" in bad.stderr and "Traceback" not in bad.stderr
-    bad = run("assess", "--config", CONFIG, "--store", store, "--period", "2025", "--group", "港东区")
+    bad = run("assess", "--config", CONFIG, "--store", store, "--period", "2025", "--group", "港东区", "--lang", "en")
     assert bad.returncode == 1 and "unknown group '港东区'" in bad.stderr
+    bad = run("assess", "--config", CONFIG, "--store", store, "--period", "2025", "--group", "港东区")
+    assert bad.returncode == 1 and "未知的区县组 '港东区'" in bad.stderr
 
 
 def test_whatif_targets_and_assumptions(small_store):
@@ -103,21 +105,25 @@ def test_whatif_targets_and_assumptions(small_store):
 
 
 @pytest.mark.parametrize(
-    "extra, fragment",
+    "extra, fragment, chinese",
     [
-        (["--assume", "pm25=abc"], "is not a number"),
-        (["--assume", "wind=3"], "expected KEY=VALUE"),
-        (["--assume", "nongood=2.5"], "must be whole"),
-        (["--target", "pm25=-3"], ">= 0"),
-        (["--assume", "nongood=2", "--assume", "heavy=3"], "--assume heavy (3) must not exceed --assume nongood (2)"),
-        (["--target", "good_day_ratio=0.9"], "looks like a fraction"),
+        (["--assume", "pm25=abc"], "is not a number", "不是数字"),
+        (["--assume", "wind=3"], "expected KEY=VALUE", "应为 键=值"),
+        (["--assume", "nongood=2.5"], "must be whole", "天数须为整数"),
+        (["--target", "pm25=-3"], ">= 0", "不小于 0"),
+        (["--assume", "nongood=2", "--assume", "heavy=3"], "--assume heavy (3) must not exceed --assume nongood (2)", None),
+        (["--target", "good_day_ratio=0.9"], "looks like a fraction", "像是小数"),
     ],
 )
-def test_whatif_bad_input_is_one_line(small_store, extra, fragment):
-    proc = run("whatif", "--config", CONFIG, "--store", str(small_store / "store"), "--group", "全市", "--as-of", "2025-03-31", *extra)
+def test_whatif_bad_input_is_one_line(small_store, extra, fragment, chinese):
+    base = ["whatif", "--config", CONFIG, "--store", str(small_store / "store"), "--group", "全市", "--as-of", "2025-03-31", *extra]
+    proc = run(*base, "--lang", "en")
     assert proc.returncode == 1
     assert fragment in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+    if chinese:  # the plan is Chinese: the same sentence in Chinese without --lang
+        proc = run(*base)
+        assert proc.returncode == 1 and chinese in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_demo_job_runs_and_writes_reports(demo_job):

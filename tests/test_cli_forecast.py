@@ -125,8 +125,10 @@ def test_forecast_bad_arguments(store, capsys):
     base = ["forecast", "--config", store / "plan.toml", "--store", store / "store", "--n-sims", "10"]
     assert run(capsys, *base, "--as-of", "2017-06")[0] == 1
     assert run(capsys, *base, "--as-of", "2017-06-30", "--group", "乙区")[0] == 1
-    code, _, err = run(capsys, *base, "--as-of", "2017-06-30", "--target", "pm25=abc")
+    code, _, err = run(capsys, *base, "--as-of", "2017-06-30", "--target", "pm25=abc", "--lang", "en")
     assert code == 1 and "not a number" in err
+    code, _, err = run(capsys, *base, "--as-of", "2017-06-30", "--target", "pm25=abc")  # a Chinese plan
+    assert code == 1 and "'abc' 不是数字" in err
 
 
 def test_by_station_forecast_and_assess(store, capsys):
