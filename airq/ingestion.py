@@ -317,7 +317,7 @@ def ingest_files(
     read_kw = {"hour_label": hour_label, "strict": strict, "progress": progress, "encoding": encoding}
     with tempfile.TemporaryDirectory(prefix="airq-ingest-") as spill:
         by_file = None
-        if table == "hourly" and sum(Path(f).stat().st_size for f in files) > BLOCK_BYTES:  # large: never the whole year at once
+        if fmt in BY_FILE and sum(Path(f).stat().st_size for f in files) > BLOCK_BYTES:  # large: never the whole year at once
             by_file = _read_into_buckets(fmt, files, Path(spill), **read_kw)
         if by_file is None:
             frame, parse_flags, attrs = _read(fmt, files, **read_kw)
@@ -366,6 +366,10 @@ def ingest_files(
 BLOCK_ROWS = 2_000_000
 #: Bytes of raw hourly files above which they are read file by file into station buckets, never all at once.
 BLOCK_BYTES = 100_000_000
+#: Formats read file by file when large: those whose reader of several files is the concatenation of its reads of
+#: each file, proved store for store by tests/test_ingest_blocks.py (tidy on messy inputs, prsa and cnemc on the
+#: real files). Others (china_sites) are read at once and, above :data:`BLOCK_ROWS`, checked in station blocks.
+BY_FILE = ("tidy", "prsa", "cnemc")
 
 
 def _read_into_buckets(fmt: str, files: list, spill: Path, **kw):
@@ -392,12 +396,7 @@ def _read_into_buckets(fmt: str, files: list, spill: Path, **kw):
         elif list(frame.columns) != columns:
             return None
         flags.append(fl)
-        for codec, names in (at.get("encodings") or {}).items():
-            attrs.setdefault("encodings", {}).setdefault(codec, []).extend(names)
-        if "encoding_detected" in at:
-            attrs["encoding_detected"] = at["encoding_detected"]
-        attrs["read_notes"] += at.get("read_notes", [])
-        attrs["header_only_files"] += at.get("header_only_files", [])
+        _merge_attrs(attrs, at)
         n_read += len(frame)
         keep = [c for c in ("station", "station_name", "source") if c in frame.columns]
         plan_rows.append(frame[keep].drop_duplicates("station"))
@@ -433,6 +432,24 @@ def _spill_blocks(frame: pd.DataFrame, spill: Path) -> list:
             files.append(spill / f"in-{b:05d}.pkl")
             frame.take(rows).to_pickle(files[-1])
     return files
+
+
+def _merge_attrs(into: dict, more: dict) -> None:
+    """Add one file's reader attrs to those of the files before, as the reader of all the files would:
+    lists extended, ``encodings`` ({codec: [files]}) joined, per-file dicts joined, counts summed."""
+    for key, value in more.items():
+        if key == "encodings":
+            for codec, names in value.items():
+                into.setdefault("encodings", {}).setdefault(codec, []).extend(names)
+        elif isinstance(value, list):
+            into.setdefault(key, []).extend(value)
+        elif isinstance(value, dict):
+            have = into.setdefault(key, {})
+            for k, v in value.items():
+                both_counts = isinstance(v, (int, float)) and not isinstance(v, bool) and isinstance(have.get(k), (int, float))
+                have[k] = have[k] + v if both_counts else v
+        else:
+            into[key] = value
 
 
 def _check_blocks(blocks: list, spill: Path, known_stations, fix_co_units: bool, progress: bool):

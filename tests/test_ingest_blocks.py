@@ -125,3 +125,21 @@ def test_blocks_hold_whole_stations_in_order(tmp_path, monkeypatch):
     assert sorted(pd.concat(parts).index) == list(range(15))
     for p in parts:  # the frame's order inside a block
         assert list(p.index) == sorted(p.index)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("fmt, folder, pattern", [("prsa", "beijing_prsa_multisite_2013_2017", "*.csv.gz"),
+                                                  ("cnemc", "cnemc_hourly_sample", "*.csv")])
+def test_real_files_read_file_by_file_give_the_same_store(shared_real, tmp_path, monkeypatch, fmt, folder, pattern):
+    """The real Beijing PRSA files (12 stations, 420,768 rows) and the CNEMC national hourly sample, both ways."""
+    files = sorted((shared_real / folder).glob(pattern))
+    whole = ingest_files(fmt, files, tmp_path / "whole")
+    used = []
+    real_read = ingestion._read_into_buckets
+    monkeypatch.setattr(ingestion, "_read_into_buckets", lambda *a, **k: used.append(real_read(*a, **k)) or used[-1])
+    monkeypatch.setattr(ingestion, "BLOCK_BYTES", 1)  # every ingest is "large"
+    by_file = ingest_files(fmt, files, tmp_path / "by_file")
+    assert used and used[0] is not None  # the file-by-file path ran
+    assert _files(tmp_path / "by_file") == _files(tmp_path / "whole")
+    assert _manifest(tmp_path / "by_file") == _manifest(tmp_path / "whole")
+    assert _report(by_file) == _report(whole)
