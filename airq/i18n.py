@@ -1,7 +1,8 @@
 """The string catalogue: every user-facing text of airq in Chinese and English, in one place.
 
-The catalogue is data: ``airq/locale/zh.toml`` and ``airq/locale/en.toml`` (shipped as package
-data). Both files define the same keys, grouped in TOML tables (``[cli]``, ``[report]``,
+The catalogue is data: ``airq/locale/zh.toml`` and ``airq/locale/en.toml``, with the topics split out
+into ``airq/locale/zh/*.toml`` and ``airq/locale/en/*.toml`` (shipped as package data). Both languages
+define the same keys, grouped in TOML tables (``[cli]``, ``[report]``,
 ``[dispatch]`` ...); a key is the dotted path, e.g. ``"report.status.safe"``. A text is a
 :meth:`str.format` template whose ``{fields}`` are the same in both languages
 (``tests/test_i18n.py`` checks both).
@@ -24,7 +25,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGS", "CatalogueError", "t", "section", "keys", "fields", "default_lang", "has_cjk", "check_lang"]
+__all__ = ["LANGS", "CatalogueError", "t", "section", "keys", "fields", "files", "default_lang", "has_cjk", "check_lang"]
 
 #: The languages of the catalogue (the first is the language of the Chinese plans).
 LANGS = ("zh", "en")
@@ -56,12 +57,30 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
+def files(lang: str) -> list[Path]:
+    """The files of the catalogue of ``lang``: ``locale/<lang>.toml`` then ``locale/<lang>/*.toml`` by name.
+
+    The catalogue is one set of keys; the files only split it by topic (the readers' errors, the plan
+    file's, the store's ...). A key defined in two files is a :class:`CatalogueError`.
+    """
+    check_lang(lang)
+    return [_DIR / f"{lang}.toml", *sorted((_DIR / lang).glob("*.toml"))]
+
+
 @lru_cache(maxsize=None)
 def _catalogue(lang: str) -> dict[str, str]:
-    check_lang(lang)
-    path = _DIR / f"{lang}.toml"
-    with open(path, "rb") as fh:
-        return _flatten(tomllib.load(fh))
+    out: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for path in files(lang):
+        with open(path, "rb") as fh:
+            part = _flatten(tomllib.load(fh))
+        for key in part:
+            if key in out:
+                raise CatalogueError(f"the catalogue key {key!r} is defined twice: in {where[key]} and in "
+                                     f"locale/{path.relative_to(_DIR)}")
+            where[key] = f"locale/{path.relative_to(_DIR)}"
+        out.update(part)
+    return out
 
 
 def keys(lang: str = "en") -> set[str]:

@@ -37,18 +37,45 @@ def test_every_template_has_the_same_fields_in_both_languages():
         assert fields(_template(key, "zh")) == fields(_template(key, "en")), key
 
 
-def _sample(name):
+def _numeric_fields(template):
+    """The fields of a template with a number's format spec (``{n:,}``, ``{x:.1f}``)."""
+    import string
+
+    return {name.split(".")[0] for _, name, spec, _ in string.Formatter().parse(template) if name and spec}
+
+
+def _sample(name, numeric=()):
+    if name in numeric:
+        return 3
     return {"month": 9, "day": 30, "year": 2026, "n": 3, "days": 92}.get(name, f"<{name}>")
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_every_template_renders_with_sample_fields(lang):
     for key in sorted(keys(lang)):
-        text = t(key, lang, **{f: _sample(f) for f in fields(_template(key, lang))})
+        template = _template(key, lang)
+        numeric = _numeric_fields(_template(key, "zh")) | _numeric_fields(_template(key, "en"))
+        text = t(key, lang, **{f: _sample(f, numeric) for f in fields(template)})
         assert "{" not in text.replace("{}", "") or key.startswith("cli.")  # nothing left unfilled
-        for f in fields(_template(key, lang)):
-            if not isinstance(_sample(f), int):
-                assert _sample(f) in text, (key, f)
+        for f in fields(template):
+            if not isinstance(_sample(f, numeric), int):
+                assert _sample(f, numeric) in text, (key, f)
+
+
+def test_the_catalogue_files_do_not_define_a_key_twice(tmp_path, monkeypatch):
+    for lang in i18n.LANGS:
+        assert i18n.files(lang)[0].name == f"{lang}.toml"
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en.toml").write_text('[a]\nb = "x"\n', encoding="utf-8")
+    (tmp_path / "en" / "more.toml").write_text('[a]\nb = "y"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "_DIR", tmp_path)
+    i18n._catalogue.cache_clear()
+    try:
+        with pytest.raises(CatalogueError, match=r"'a.b' is defined twice: in locale/en.toml and in locale/en/more.toml"):
+            i18n._catalogue("en")
+    finally:
+        monkeypatch.undo()
+        i18n._catalogue.cache_clear()
 
 
 def test_chinese_texts_are_chinese_and_use_the_standards_words():
@@ -239,7 +266,7 @@ def test_the_catalogue_ships_with_the_package():
     names = {p.name for p in (resources.files("airq") / "locale").iterdir()}
     assert {"zh.toml", "en.toml"} <= names
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "locale/*.toml" in data["tool"]["setuptools"]["package-data"]["airq"]
+    assert {"locale/*.toml", "locale/*/*.toml"} <= set(data["tool"]["setuptools"]["package-data"]["airq"])
     doc = (ROOT / "docs" / "i18n.md").read_text(encoding="utf-8")
     for words in ("airq/locale/zh.toml", "default_lang", "--lang", "JSON", "English", "airq: error:"):
         assert words in doc, words
