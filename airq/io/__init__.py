@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..notes import note
 from ._core import (
     DAILY_COLUMNS,
     DAILY_COUNTS,
@@ -170,7 +171,7 @@ def read(format: str, sources, **kw) -> pd.DataFrame:
     try:
         reader = FORMATS[format]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown format {format!r}; known: {', '.join(FORMATS)}") from None
+        raise ValueError(note("error.read.unknown_format", format=format, known=list(FORMATS))) from None
     return reader(sources, **kw)
 
 

@@ -36,7 +36,11 @@ Header-only and empty files
 ---------------------------
 A file with a header and no data rows is read as zero rows: its name is listed in
 ``df.attrs["header_only_files"]`` and a sentence ``header only, no rows: FILE`` is added to
-``df.attrs["read_notes"]`` (the sentences ``airq ingest`` prints). A file with no header at all
+``df.attrs["read_notes"]`` (the sentences ``airq ingest`` prints).
+
+The sentences of ``df.attrs["read_notes"]`` and the reasons of :class:`ReadError` are
+:class:`airq.notes.Note` s of the catalogue (``[note.read]``, ``[note.error.read]``): their
+English text as before, said in Chinese with ``airq.notes.render(n, "zh")``. A file with no header at all
 (0 bytes, or only blank lines) raises :class:`ReadError`: ``FILE: empty file (0 bytes, no
 header)``.
 """
@@ -49,6 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from ..notes import note
 from .errors import ReadError
 
 __all__ = [
@@ -61,7 +66,7 @@ __all__ = [
     "Cut",
     "end_cut",
     "cut_cells",
-    "note",
+    "add_note",
     "tag",
     "collect_notes",
 ]
@@ -80,9 +85,9 @@ def date_bounds(today: _dt.date | None = None) -> tuple[np.datetime64, np.dateti
     return FIRST_DAY, np.datetime64(f"{year}-12-31", "D")
 
 
-def _range_text() -> str:
+def _range_text():
     lo, hi = date_bounds()
-    return f"outside the plausible dates {lo} .. {hi} (a wrong year?)"
+    return note("error.read.outside_dates", lo=str(lo), hi=str(hi))
 
 
 def check_years(table, column: str, years) -> None:
@@ -97,7 +102,7 @@ def check_years(table, column: str, years) -> None:
     bad = ~np.isnan(y) & ((y < FIRST_DAY.astype(object).year - 1) | (y > hi))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise table.error(i, column, table.raw(column)[i], f"year {int(y[i])} is {_range_text()}")
+        raise table.error(i, column, table.raw(column)[i], note("error.read.year_outside", year=int(y[i]), range=_range_text()))
 
 
 def year_mask(years) -> np.ndarray:
@@ -118,8 +123,8 @@ def check_dates(table, column: str, times, *, what: str = "hour") -> None:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         shown = str(t[i].astype("datetime64[m]" if what == "hour" else "datetime64[D]")).replace("T", " ")
-        label = "hour starting" if what == "hour" else "day"
-        raise table.error(i, column, table.raw(column)[i], f"{label} {shown} is {_range_text()}")
+        key = "error.read.hour_outside" if what == "hour" else "error.read.day_outside"
+        raise table.error(i, column, table.raw(column)[i], note(key, time=shown, range=_range_text()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,28 +198,22 @@ def cut_cells(table, *, keys, values: dict, bad: list, errors: str, complete: di
     raw = {c: ("" if c not in table.columns else str(table.raw(c)[i])) for c in hit}
     complete = complete or {}
     key_hit = [c for c in hit if c in keys and raw[c].strip() not in complete.get(c, ())]
-    where = "the file ends inside this line, without a final newline"
     if key_hit:
         c = key_hit[0]
-        raise ReadError(table.path, cut.line, c, raw[c],
-                        f"{where} and the cut may fall in this key column, so the row cannot be placed (truncated file?); "
-                        "complete the file, or end it with a newline if the line is whole")
+        raise ReadError(table.path, cut.line, c, raw[c], note("error.read.cut_key"))
     hit = [c for c in hit if c in values]
     if not hit:
         return []
     if errors == "raise":
         c = hit[0]
-        raise ReadError(table.path, cut.line, c, raw[c],
-                        f"{where}, so this value may be cut short (truncated file?); complete the file, or end it with "
-                        f"a newline if the line is whole (errors='flag', airq ingest without --strict: stored as missing, "
-                        f"flagged {TRUNCATED_LAST_LINE})")
+        raise ReadError(table.path, cut.line, c, raw[c], note("error.read.cut_value", flag=TRUNCATED_LAST_LINE))
     for c in hit:
         if c in table.columns:
             table.columns[c] = _blank_last(table.columns[c])
         bad.append(Bad(c, values[c], np.array([i]), np.array([TRUNCATED_LAST_LINE], dtype=object),
                        values=np.array([raw[c]], dtype=object)))
-    note(table, f"{table.source} line {cut.line}: no final newline (the file may be cut short); "
-                f"{len(hit)} value(s) of that line set missing and flagged {TRUNCATED_LAST_LINE}: {', '.join(hit)}")
+    add_note(table, note("read.cut_line", source=table.source, line=cut.line, n=len(hit), flag=TRUNCATED_LAST_LINE,
+                         columns=list(hit)))
     return hit
 
 
@@ -230,8 +229,8 @@ def _blank_last(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 # --------------------------------------------------------------------------------------------
 
 
-def note(table, text: str) -> None:
-    """Keep one sentence about ``table``'s file for ``df.attrs["read_notes"]``."""
+def add_note(table, text) -> None:
+    """Keep one sentence (an :class:`airq.notes.Note`) about ``table``'s file for ``df.attrs["read_notes"]``."""
     notes = getattr(table, "notes", None)
     if notes is not None:
         notes.append(text)
@@ -241,7 +240,7 @@ def tag(frame, table) -> None:
     """Carry the file's notes and header-only state on its per-file frame (see :func:`collect_notes`)."""
     notes = list(getattr(table, "notes", None) or [])
     if table.n == 0:
-        notes.insert(0, f"header only, no rows: {table.source}")
+        notes.insert(0, note("read.header_only", source=table.source))
         frame.attrs["_header_only"] = table.source
     frame.attrs["_notes"] = notes
 

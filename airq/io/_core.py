@@ -34,8 +34,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..notes import note
 from . import _checks
-from ._sources import ERRORS, check_errors, expand_sources, progress_iter  # re-exported: the readers use _core.*
+from ._sources import ERRORS, check_errors, expand_sources, joined, progress_iter  # re-exported: the readers use _core.*
 from .encoding import AUTO, to_utf8
 from .errors import ReadError
 
@@ -50,6 +51,7 @@ __all__ = [
     "ERRORS",
     "check_errors",
     "expand_sources",
+    "joined",
     "progress_iter",
 ]
 
@@ -101,7 +103,7 @@ class Table:
     def source(self) -> str:
         return self.path.name
 
-    def error(self, i=None, column=None, value=None, reason="cannot read") -> ReadError:
+    def error(self, i=None, column=None, value=None, reason=None) -> ReadError:
         row = None if i is None else int(self.lines[i])
         if isinstance(value, np.datetime64):
             value = str(pd.Timestamp(value))
@@ -120,7 +122,7 @@ class Table:
             if pa.types.is_integer(arr.type):
                 arr = pc.cast(arr, pa.string())
             else:
-                raise self.error(column=column, reason=f"expected text, found {arr.type} values")
+                raise self.error(column=column, reason=note("error.read.expected_text", type=str(arr.type)))
         arr = pc.utf8_trim_whitespace(arr)
         return arr.to_numpy(zero_copy_only=False)
 
@@ -132,7 +134,7 @@ def _read_bytes(path: Path) -> bytes:
                 return fh.read()
         return path.read_bytes()
     except (OSError, EOFError) as exc:
-        raise ReadError(path, reason=f"cannot read the file ({exc})") from None
+        raise ReadError(path, reason=note("error.read.cannot_read_file", error=str(exc))) from None
 
 
 def _records(data: bytes, path: Path):
@@ -150,7 +152,7 @@ def _records(data: bytes, path: Path):
         term = np.flatnonzero(nl & ~inq)
         start = int(term[-1]) + 1 if term.size else 0
         line = int(np.count_nonzero(nl[:start])) + 1
-        raise ReadError(path, line, None, None, "a quoted field is never closed")
+        raise ReadError(path, line, None, None, note("error.read.quote_open"))
     term = np.flatnonzero(nl & ~inq)
     starts = np.concatenate(([0], term + 1))
     ends = np.concatenate((term, [n]))
@@ -176,7 +178,7 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
     data, used = to_utf8(raw, path, encoding)
     starts, ends, lines, nfields = _records(data, path)
     if starts.size == 0:
-        raise ReadError(path, reason="empty file (0 bytes, no header)" if not raw else "empty file (no header)")
+        raise ReadError(path, reason=empty_file(raw))
     header_text = data[starts[0] : ends[0]].decode("utf-8")
     names = next(csv.reader([header_text]))
     stripped = [h.strip() for h in names]
@@ -186,7 +188,7 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
             dups.append(h)
         seen.add(h)
     if dups:
-        raise ReadError(path, int(lines[0]), dups[0], None, "column appears more than once in the header")
+        raise ReadError(path, int(lines[0]), dups[0], None, note("error.read.column_twice_header"))
     missing = [c for c in required if c not in seen]
     if missing:
         raise ReadError(
@@ -194,7 +196,7 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
             int(lines[0]),
             None,
             None,
-            f"malformed header: missing column(s) {', '.join(map(repr, missing))}; found {', '.join(map(repr, stripped))}",
+            note("error.read.missing_columns", missing=[repr(c) for c in missing], found=[repr(c) for c in stripped]),
         )
     width = len(names)
     data, nfields, cut = _checks.end_cut(data, starts, ends, lines, nfields, width)
@@ -208,7 +210,7 @@ def read_csv_table(path: Path, required: Sequence[str], encoding: str = "auto", 
             int(lines[i]),
             None,
             data[starts[i] : ends[i]].decode("utf-8")[:200],
-            f"row has {int(nfields[i])} fields, the header has {width}",
+            note("error.read.wrong_fields", n=int(nfields[i]), width=width),
         )
     internal = [f"c{k}" for k in range(width)]
     wanted = stripped if use is None else [c for c in stripped if c in set(use)]
@@ -254,9 +256,9 @@ def parse_text_fields(path: Path, data: bytes, internal: list, include: list, ex
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        raise ReadError(path, reason=f"cannot parse the CSV ({exc})") from None
+        raise ReadError(path, reason=note("error.read.cannot_parse", error=str(exc))) from None
     if invalid or table.num_rows != expected_rows:
-        raise ReadError(path, reason="cannot parse the CSV structure (stray quote characters?)")
+        raise ReadError(path, reason=note("error.read.cannot_parse_structure"))
     return table
 
 
@@ -266,8 +268,7 @@ def stray_quote(exc: ReadError, data: bytes, starts, ends, lines) -> ReadError:
         text = data[starts[k] : ends[k]]
         if b'"' in text:
             return ReadError(exc.path, int(lines[k]), None, text.decode("utf-8", errors="replace")[:200],
-                             "cannot split this line into fields: a double quote inside a field that does not start "
-                             "with one (quote the whole field and double the inner quotes, or remove them)")
+                             note("error.read.stray_quote"))
     return exc
 
 
@@ -278,11 +279,11 @@ def read_parquet_table(path: Path, required: Sequence[str]) -> Table:
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
-        raise ReadError(path, reason=f"cannot read the Parquet file ({exc})") from None
+        raise ReadError(path, reason=note("error.read.cannot_read_parquet", error=str(exc))) from None
     names = list(table.column_names)
     dups = sorted({c for c in names if names.count(c) > 1})
     if dups:
-        raise ReadError(path, None, dups[0], None, "column appears more than once", unit="record")
+        raise ReadError(path, None, dups[0], None, note("error.read.column_twice"), unit="record")
     missing = [c for c in required if c not in names]
     if missing:
         raise ReadError(
@@ -290,7 +291,7 @@ def read_parquet_table(path: Path, required: Sequence[str]) -> Table:
             None,
             None,
             None,
-            f"malformed schema: missing column(s) {', '.join(map(repr, missing))}; found {', '.join(map(repr, names))}",
+            note("error.read.missing_columns_schema", missing=[repr(c) for c in missing], found=[repr(c) for c in names]),
             unit="record",
         )
     cols = {c: table.column(c) for c in names}
@@ -343,7 +344,7 @@ def numbers(table: Table, raw_column: str, column: str | None = None, bad: list 
         values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
         not_number = np.zeros(values.size, dtype=bool)
     else:
-        raise table.error(column=raw_column, reason=f"expected numbers, found {arr.type} values")
+        raise table.error(column=raw_column, reason=note("error.read.expected_numbers", type=str(arr.type)))
     infinite = np.isinf(values)
     wrong = not_number | infinite
     if wrong.any():
@@ -351,7 +352,7 @@ def numbers(table: Table, raw_column: str, column: str | None = None, bad: list 
         index = np.flatnonzero(wrong)
         reasons = np.where(infinite[index] & ~not_number[index], "not a finite number", "not a number").astype(object)
         if bad is None:
-            raise table.error(int(index[0]), raw_column, table.raw(raw_column)[index[0]], reasons[0])
+            raise table.error(int(index[0]), raw_column, table.raw(raw_column)[index[0]], reason_note(reasons[0]))
         bad.append(Bad(raw_column, column, index, reasons))
     return values
 
@@ -368,14 +369,14 @@ def numbers_many(table: Table, mapping: dict, bad: list) -> dict:
     if not all(pa.types.is_string(table.columns[c].type) for c in raws):
         return {mapping[c]: numbers(table, c, mapping[c], bad) for c in raws}
     n = table.n
-    joined = Table(
+    stacked = Table(
         path=table.path,
         columns={"v": pa.chunked_array([ch for c in raws for ch in table.columns[c].chunks], type=pa.string())},
         lines=np.tile(table.lines, len(raws)),
         unit=table.unit,
     )
     got: list = []
-    vals = numbers(joined, "v", "v", got)
+    vals = numbers(stacked, "v", "v", got)
     out = {mapping[c]: vals[k * n : (k + 1) * n] for k, c in enumerate(raws)}
     if got:
         which, rows = np.divmod(got[0].index, n) if n else (got[0].index, got[0].index)
@@ -394,7 +395,7 @@ def integers(table: Table, raw_column: str, lo: int, hi: int) -> np.ndarray:
     wrong = (v < lo) | (v > hi)
     if wrong.any():
         i = int(np.flatnonzero(wrong)[0])
-        raise table.error(i, raw_column, table.raw(raw_column)[i], f"not a whole number {lo}..{hi}")
+        raise table.error(i, raw_column, table.raw(raw_column)[i], note("error.read.not_whole", lo=lo, hi=hi))
     return v
 
 
@@ -409,17 +410,20 @@ def optional_text(table: Table, raw_column: str) -> np.ndarray:
     return out
 
 
-def required_text(table: Table, raw_column: str, what: str) -> np.ndarray:
-    """A key text column (station code, ...): stripped, must not be empty or a missing marker."""
+def required_text(table: Table, raw_column: str, what) -> np.ndarray:
+    """A key text column (station code, ...): stripped, must not be empty or a missing marker.
+
+    ``what`` names it in the error (a note such as ``note("error.read.what_station_code")``).
+    """
     t = table.text(raw_column)
     empty = pd.isna(t) | pd.Series(t, dtype=object).isin(MISSING_MARKERS).to_numpy()
     if empty.any():
         i = int(np.flatnonzero(empty)[0])
-        raise table.error(i, raw_column, table.raw(raw_column)[i], f"missing {what}")
+        raise table.error(i, raw_column, table.raw(raw_column)[i], note("error.read.missing_value", what=what))
     return t
 
 
-def parse_text_times(table: Table, raw_column: str, formats: Sequence[tuple[str, str]], what: str) -> np.ndarray:
+def parse_text_times(table: Table, raw_column: str, formats: Sequence[tuple[str, str]], what) -> np.ndarray:
     """Parse a text time column; every value must match one of ``formats`` = (regex, strptime).
 
     Unique strings are parsed once (hourly files repeat the same stamp). Returns
@@ -441,7 +445,7 @@ def parse_text_times(table: Table, raw_column: str, formats: Sequence[tuple[str,
     bad_u = np.isnat(parsed)
     if bad_u.any():
         i = int(np.flatnonzero(bad_u[codes])[0])
-        raise table.error(i, raw_column, table.raw(raw_column)[i], f"not a valid {what}")
+        raise table.error(i, raw_column, table.raw(raw_column)[i], note("error.read.not_valid", what=what))
     return on_whole_hour(table, raw_column, parsed[codes])
 
 
@@ -451,7 +455,7 @@ def on_whole_hour(table: Table, raw_column: str, times: np.ndarray) -> np.ndarra
     off = t != t.astype("datetime64[h]").astype("datetime64[ns]")
     if off.any():
         i = int(np.flatnonzero(off)[0])
-        raise table.error(i, raw_column, table.raw(raw_column)[i], "time is not on a whole hour")
+        raise table.error(i, raw_column, table.raw(raw_column)[i], note("error.read.not_whole_hour"))
     return t
 
 
@@ -470,10 +474,7 @@ def resolve_bad(table: Table, bad: list, errors: str, station: np.ndarray, time:
         col = bad[int(which[first])].raw_column
         i = int(rows[first])
         more = rows.size - 1
-        reason = reasons[first]
-        if more:
-            reason += f" ({more} more unparseable value(s) in this file; errors='flag' turns them into NaN with a flag)"
-        raise table.error(i, col, table.raw(col)[i], reason)
+        raise table.error(i, col, table.raw(col)[i], more_bad(reasons[first], more))
     parts = []
     for b in bad:
         raw = table.raw(b.raw_column)[b.index] if b.values is None else b.values
@@ -484,7 +485,7 @@ def resolve_bad(table: Table, bad: list, errors: str, station: np.ndarray, time:
                     "time": time[b.index],
                     "column": b.column,
                     "value": raw.astype(str) if raw.dtype != object else raw,
-                    "reason": b.reasons,
+                    "reason": plain(b.reasons),
                     "source": table.source,
                     "row": table.lines[b.index],
                     "raw_column": b.raw_column,
@@ -492,6 +493,32 @@ def resolve_bad(table: Table, bad: list, errors: str, station: np.ndarray, time:
             )
         )
     return pd.concat(parts, ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
+
+
+def empty_file(raw: bytes):
+    """The reason for a file without a header: 0 bytes, or only blank lines."""
+    return note("error.read.empty_file_0" if not raw else "error.read.empty_file")
+
+
+#: The flag reasons of bad cells (the ``reason`` column of ``df.attrs["flags"]``) and their notes.
+_REASONS = {"not a number": "error.read.not_number", "not a finite number": "error.read.not_finite"}
+
+
+def reason_note(reason):
+    """The note of a flag reason (``"not a number"`` ...) for an error message; a note or other text as it is."""
+    key = _REASONS.get(reason) if not hasattr(reason, "key") else None
+    return note(key) if key else reason
+
+
+def more_bad(reason, more: int):
+    """The reason of the first bad cell, with the number of the file's other bad cells (``errors="raise"``)."""
+    reason = reason_note(reason)
+    return note("error.read.more_bad", reason=reason, more=more) if more else reason
+
+
+def plain(reasons) -> np.ndarray:
+    """Flag reasons as plain texts (a note among them becomes its English sentence: the flags are data)."""
+    return np.array([str(r) for r in reasons], dtype=object)
 
 
 def empty_flags() -> pd.DataFrame:

@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..notes import note
 from .errors import ReadError
 
-__all__ = ["ERRORS", "check_errors", "expand_sources", "progress_iter"]
+__all__ = ["ERRORS", "check_errors", "expand_sources", "progress_iter", "joined"]
 
 #: Accepted values of the ``errors`` argument.
 ERRORS = ("raise", "flag")
@@ -17,7 +18,16 @@ ERRORS = ("raise", "flag")
 
 def check_errors(errors: str) -> None:
     if errors not in ERRORS:
-        raise ValueError(f"errors must be 'raise' or 'flag', not {errors!r}")
+        raise ValueError(note("error.read.errors_value", value=errors))
+
+
+def joined(items, key: str):
+    """``items`` joined by the note ``key`` (``{a} or {b}``, ``{a}; {b}`` ...): said in either language."""
+    items = list(items)
+    out = items[0] if items else ""
+    for item in items[1:]:
+        out = note(key, a=out, b=item)
+    return out
 
 
 def expand_sources(sources, patterns: Sequence[str]) -> list[Path]:
@@ -38,7 +48,7 @@ def expand_sources(sources, patterns: Sequence[str]) -> list[Path]:
                 f"sources must be a path, a folder, a glob pattern or a list of those, not {type(sources).__name__}"
             ) from None
     if not items:
-        raise ReadError(None, reason="no sources given (empty list)")
+        raise ReadError(None, reason=note("error.read.no_sources"))
     out: list[Path] = []
     seen: set[Path] = set()
     for item in items:
@@ -57,13 +67,13 @@ def expand_sources(sources, patterns: Sequence[str]) -> list[Path]:
                 }
             )
             if not found:
-                raise ReadError(p, reason=f"folder holds no file matching {' or '.join(patterns)}")
+                raise ReadError(p, reason=note("error.read.folder_no_match", patterns=joined(patterns, "read.either")))
         elif glob.has_magic(os.fspath(item)):
             found = sorted(Path(f) for f in glob.glob(os.fspath(item), recursive=True) if os.path.isfile(f))
             if not found:
-                raise ReadError(item, reason="no file matches this pattern")
+                raise ReadError(item, reason=note("error.read.no_match"))
         else:
-            raise ReadError(item, reason="no such file or folder")
+            raise ReadError(item, reason=note("error.read.no_such"))
         for f in found:
             key = f.resolve()
             if key not in seen:

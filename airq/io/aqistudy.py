@@ -104,6 +104,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..notes import note
 from . import _checks, _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
 from .encoding import AUTO, _cut_inside_char, check_encoding, to_utf8
@@ -149,7 +150,7 @@ def _city(path: Path) -> str:
             name = name[: -len(suffix)]
     name = name.strip()
     if not name:
-        raise ReadError(path, reason="cannot take a city name from the file name")
+        raise ReadError(path, reason=note("error.read.no_city"))
     return name
 
 
@@ -178,7 +179,7 @@ def _decode(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
             if _cut_inside_char(exc, body):
                 return body[: exc.start], "utf-8-sig"
             line = body.count(b"\n", 0, exc.start) + 1
-            raise ReadError(path, line, None, body[exc.start : exc.end], "not valid UTF-8 text (the file starts with a UTF-8 BOM)") from None
+            raise ReadError(path, line, None, body[exc.start : exc.end], note("error.read.aqistudy_bom")) from None
         return body, "utf-8-sig"
     try:
         data.decode("utf-8")
@@ -200,7 +201,7 @@ def _decode(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
             last = exc
     line = data.count(b"\n", 0, last.start) + 1
     raise ReadError(
-        path, line, None, data[last.start : last.end], f"neither UTF-8 (invalid from line {utf8_line}) nor GBK/GB18030 text"
+        path, line, None, data[last.start : last.end], note("error.read.aqistudy_not_utf8_nor_gbk", line=utf8_line)
     ) from None
 
 
@@ -220,7 +221,7 @@ def _open(path: Path, encoding: str = AUTO):
         data = data.replace(b"\r\r\n", b"\n")  # one line end, so that lines count "\n"
     starts, ends, lines, nfields = _core._records(data, path)
     if starts.size == 0:
-        raise ReadError(path, reason="empty file (0 bytes, no header)" if not raw else "empty file (no header)")
+        raise ReadError(path, reason=_core.empty_file(raw))
     header_text = data[starts[0] : ends[0]].decode("utf-8")
     names = [h.strip() for h in next(csv.reader([header_text]))]
     shape = None
@@ -235,8 +236,7 @@ def _open(path: Path, encoding: str = AUTO):
             int(lines[0]),
             None,
             header_text,
-            "malformed header: expected 'date,AQI,质量等级,PM2.5,PM10,SO2,CO,NO2,O3_8h' or the 8-name "
-            "'日期,AQI,PM2.5,PM10,SO2,CO,NO2,O3_8h' of aqistudy city files",
+            note("error.read.aqistudy_header"),
         )
     labels = _labels(shape, names[0])
     data, nfields, cut = _checks.end_cut(data, starts, ends, lines, nfields, 9)
@@ -245,9 +245,8 @@ def _open(path: Path, encoding: str = AUTO):
     wrong = np.flatnonzero(nfields[1:] != 9)
     if wrong.size:
         i = int(wrong[0]) + 1
-        why = f"row has {int(nfields[i])} fields, expected 9 ({','.join(AQISTUDY_FIELDS)})"
-        if shape == SHAPE_8:
-            why += "; this file's header has 8 names but aqistudy rows carry 质量等级 as field 3"
+        key = "error.read.aqistudy_fields_8" if shape == SHAPE_8 else "error.read.aqistudy_fields"
+        why = note(key, n=int(nfields[i]), fields=",".join(AQISTUDY_FIELDS))
         raise ReadError(path, int(lines[i]), None, data[starts[i] : ends[i]].decode("utf-8")[:200], why)
     internal = [f"c{k}" for k in range(9)]
     if starts.size == 1:
@@ -279,8 +278,10 @@ def _read_one(path: Path, k: int, errors: str, encoding: str = AUTO):
         unknown[-1], cat[-1] = False, np.nan
     if unknown.any():
         idx = np.flatnonzero(unknown)
-        reason = f"unknown category (known: {' '.join(AQISTUDY_CATEGORIES)})"
-        bad.append(_core.Bad(lab["质量等级"], "published_category", idx, np.full(idx.size, reason, dtype=object)))
+        reason = note("error.read.unknown_category", known=" ".join(AQISTUDY_CATEGORIES))
+        reasons = np.empty(idx.size, dtype=object)
+        reasons.fill(reason)  # the note itself (np.full would keep only its text)
+        bad.append(_core.Bad(lab["质量等级"], "published_category", idx, reasons))
         cat[unknown] = np.nan
     no_data = cat == NO_DATA
     nonzero = {}
@@ -393,12 +394,10 @@ def _duplicates(df: pd.DataFrame, tables: list, errors: str, info: dict):
             raw_row = t_row.raw(_raw_label(t_row, col))[p_idx[row]]
             raw_head = t_head.raw(_raw_label(t_head, col))[p_idx[head]]
             others = int(groups.size) - 1
-            reason = (
-                f"{_CONFLICT}: {st[row]} {pd.Timestamp(d[row]).date()} is also in {src[head]} line {int(lines[head])} "
-                f"with {raw_head!r}"
-                + (f" ({others} more conflicting city-day(s))" if others else "")
-                + "; errors='flag' sets disagreeing values missing and flags both rows"
-            )
+            fields = dict(flag=_CONFLICT, station=st[row], date=str(pd.Timestamp(d[row]).date()), other=src[head],
+                          line=int(lines[head]), value=raw_head)
+            reason = (note("error.read.aqistudy_conflict_more", others=others, **fields) if others
+                      else note("error.read.aqistudy_conflict", **fields))
             raise ReadError(t_row.path, int(lines[row]), _raw_label(t_row, col), raw_row, reason)
         parts = []
         member = conflict_group[first]  # every row of a conflicting group (head and extras)
@@ -574,29 +573,42 @@ def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
     return _core.attach_flags(df, flags, errors)
 
 
-def _names(items: list, limit: int = 8) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f", ... ({len(items) - limit} more)" if len(items) > limit else "")
+def _names(items: list, limit: int = 8) -> list:
+    """The first ``limit`` items and ``... (N more)``: a list field of a note (joined in the note's language)."""
+    return list(items[:limit]) + ([note("read.more", n=len(items) - limit)] if len(items) > limit else [])
 
 
-def aqistudy_summary(info: dict) -> list[str]:
-    """Lines for the terminal from ``df.attrs["aqistudy"]`` (what ``airq ingest`` prints)."""
-    def kinds(d: dict) -> str:
-        return ", ".join(f"{k} {v}" for k, v in sorted(d.items()))
+#: The header shapes as the summary says them.
+_SHAPE_NOTES = {SHAPE_9: "read.aqistudy.shape_9", SHAPE_8: "read.aqistudy.shape_8"}
+
+
+def aqistudy_summary(info: dict) -> list:
+    """Lines for the terminal from ``df.attrs["aqistudy"]`` (what ``airq ingest`` prints).
+
+    Each line is an :class:`airq.notes.Note`: its English text, said in Chinese with
+    ``airq.notes.render(line, "zh")``.
+    """
+    def kinds(d: dict) -> list:
+        return [note("read.aqistudy.kind", kind=note(_SHAPE_NOTES[k]) if k in _SHAPE_NOTES else k, n=v)
+                for k, v in sorted(d.items())]
+
 
     nz = {c: n for c, n in info.get("no_data_nonzero", {}).items() if n}
+    no_data = (note("read.aqistudy.no_data_nonzero", n=info["no_data_rows"], kinds=kinds(nz)) if nz
+               else note("read.aqistudy.no_data", n=info["no_data_rows"]))
     lines = [
-        f"aqistudy: {info['files_read']} file(s), {info['rows_read']} rows -> {info['rows_out']} city-days of {info['cities']} cities",
-        f"  encodings: {kinds(info['encodings'])}; headers: {kinds(info['header_shapes'])}; line endings: {kinds(info['line_endings'])}",
-        f"  no-data days (category 无, all values set missing, not clean days): {info['no_data_rows']}"
-        + (f" (raw values discarded that were not 0: {kinds(nz)})" if nz else ""),
-        f"  header-only files (no rows): {len(info['header_only_files'])}"
-        + (f": {_names(info['header_only_files'])}" if info["header_only_files"] else ""),
-        f"  files not in date order (rows sorted by date): {len(info['out_of_order_files'])}"
-        + (f": {_names(info['out_of_order_files'])}" if info["out_of_order_files"] else ""),
-        f"  duplicate city-days: {info['duplicates_collapsed']} agreeing (collapsed to one row), "
-        f"{info['conflicts']} conflicting ({info['conflict_values']} values set missing, flagged {_CONFLICT})",
+        note("read.aqistudy.head", files=info["files_read"], rows=info["rows_read"], out=info["rows_out"],
+             cities=info["cities"]),
+        note("read.aqistudy.kinds", encodings=kinds(info["encodings"]), headers=kinds(info["header_shapes"]),
+             endings=kinds(info["line_endings"])),
+        no_data,
+        (note("read.aqistudy.header_only_list", n=len(info["header_only_files"]), names=_names(info["header_only_files"]))
+         if info["header_only_files"] else note("read.aqistudy.header_only", n=0)),
+        (note("read.aqistudy.out_of_order_list", n=len(info["out_of_order_files"]), names=_names(info["out_of_order_files"]))
+         if info["out_of_order_files"] else note("read.aqistudy.out_of_order", n=0)),
+        note("read.aqistudy.duplicates", agree=info["duplicates_collapsed"], conflicts=info["conflicts"],
+             values=info["conflict_values"], flag=_CONFLICT),
     ]
     if info.get("conflict_examples"):
-        lines.append(f"  conflicts e.g.: {_names(info['conflict_examples'], 5)}")
+        lines.append(note("read.aqistudy.examples", examples=_names(info["conflict_examples"], 5)))
     return lines

@@ -78,6 +78,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..notes import note
 from ..timeconv import _check_label, to_hour_start
 from . import _checks, _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
@@ -157,7 +158,7 @@ def _merge_repeats(table, vals, known, group, codes, time, type_idx, raw_of, err
         counts["identical"] += int((~other).sum())
         counts["conflicting"] += int(other.sum())
         for j in np.flatnonzero(~other)[: max(0, 3 - len(counts["examples"]))] + 1:
-            counts["examples"].append(f"line {int(table.lines[rows[j]])} repeats line {int(table.lines[rows[0]])}")
+            counts["examples"].append(note("read.repeats_line", line=int(table.lines[rows[j]]), first=int(table.lines[rows[0]])))
         if not conflict.any():
             continue
         counts["values"] += int(conflict.sum())
@@ -165,12 +166,11 @@ def _merge_repeats(table, vals, known, group, codes, time, type_idx, raw_of, err
             st, j = np.argwhere(differ)[0]
             r, r0 = rows[j], rows[pick[st]]
             more = int(conflict.sum()) - 1
+            line0, value0 = int(table.lines[r0]), raw_of(st, r0)
             raise table.error(
                 int(r), codes[st], raw_of(st, r),
-                f"duplicate_conflict: this line repeats the date, hour and type of line {int(table.lines[r0])}, "
-                f"which has {raw_of(st, r0)!r} for this station"
-                + (f" ({more} more conflicting station(s) on these lines)" if more else "")
-                + "; errors='flag' sets the disagreeing values missing and flags them",
+                note("error.read.repeat_conflict_more", line=line0, value=value0, more=more) if more
+                else note("error.read.repeat_conflict", line=line0, value=value0),
             )
         st_i, j = np.nonzero(conflict[:, None] & k)
         parts.append(_flag_frame(table, st_i, rows[j], codes, time, type_idx,
@@ -182,9 +182,9 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     table = _core.read_csv_table(path, ("date", "hour", "type"), encoding=encoding)
     codes = [c for c in table.names if c not in ("date", "hour", "type")]
     if not codes:
-        raise ReadError(path, 1, None, None, "no station columns after date,hour,type")
+        raise ReadError(path, 1, None, None, note("error.read.no_station_columns"))
     if "" in codes:
-        raise ReadError(path, 1, None, "", f"empty station code in the header (column {table.names.index('') + 1})")
+        raise ReadError(path, 1, None, "", note("error.read.empty_station_code", k=table.names.index("") + 1))
     n = table.n
     cut_bad: list = []
     _checks.cut_cells(table, keys=("date", "hour", "type"), values={c: c for c in codes}, bad=cut_bad, errors=errors)
@@ -196,7 +196,7 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     day = pd.to_datetime(date.where(ok), format="%Y%m%d", errors="coerce").to_numpy(dtype="datetime64[ns]")
     if np.isnat(day).any():
         i = int(np.flatnonzero(np.isnat(day))[0])
-        raise table.error(i, "date", table.raw("date")[i], "not a date like 20231201")
+        raise table.error(i, "date", table.raw("date")[i], note("error.read.not_date_like", example="20231201"))
     hour = _core.integers(table, "hour", 0, 24)
     labels = day + hour.astype("timedelta64[h]").astype("timedelta64[ns]")
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
@@ -206,7 +206,7 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     unknown = out_col.isna().to_numpy()
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
-        raise table.error(i, "type", table.raw("type")[i], f"unknown type (known: {', '.join(CHINA_SITES_TYPES)})")
+        raise table.error(i, "type", table.raw("type")[i], note("error.read.unknown_type", known=list(CHINA_SITES_TYPES)))
     type_idx = pd.Index(_OUT).get_indexer(out_col.to_numpy())
 
     # all station columns at once: one long text array, column-major (station, row)
@@ -227,10 +227,7 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
         if errors == "raise":
             first = int(np.lexsort((st_i, table.lines[row_i]))[0])
             more = cells.size - 1
-            reason = bad[0].reasons[first]
-            if more:
-                reason += f" ({more} more unparseable value(s) in this file; errors='flag' turns them into NaN with a flag)"
-            raise table.error(int(row_i[first]), codes[st_i[first]], raw[first], reason)
+            raise table.error(int(row_i[first]), codes[st_i[first]], raw[first], _core.more_bad(bad[0].reasons[first], more))
         known[st_i, row_i] = False
         parts.append(_flag_frame(table, st_i, row_i, codes, time, type_idx, raw, bad[0].reasons))
     cut_raw = {}
@@ -248,11 +245,11 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     merged, conflicts, counts = _merge_repeats(table, vals, known, group, codes, time, type_idx, raw_of, errors)
     parts.append(conflicts)
     if counts["identical"]:
-        table.notes.append(f"{table.source}: {counts['identical']} repeated line(s) identical to an earlier line dropped "
-                           f"({'; '.join(counts['examples'])})")
+        table.notes.append(note("read.repeated_identical", source=table.source, n=counts["identical"],
+                                examples=_core.joined(counts["examples"], "read.semicolon")))
     if counts["conflicting"]:
-        table.notes.append(f"{table.source}: {counts['conflicting']} line(s) repeat an earlier date, hour and type with "
-                           f"other values; {counts['values']} disagreeing value(s) set missing and flagged duplicate_conflict")
+        table.notes.append(note("read.repeated_conflicting", source=table.source, n=counts["conflicting"],
+                                values=counts["values"]))
     key_codes, key_uniques = pd.factorize(time, sort=False)
     key_time = np.asarray(key_uniques, dtype="datetime64[ns]")
     n_keys = len(key_uniques)

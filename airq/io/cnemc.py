@@ -78,6 +78,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..notes import note
 from ..timeconv import _check_label, to_hour_start
 from . import _checks, _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
@@ -127,7 +128,7 @@ _DTYPES = {"time": "datetime64[ns]", **{p: np.float64 for p in POLLUTANTS}}
 
 def _check(o3_columns: str, errors: str) -> None:
     if o3_columns not in O3_COLUMNS:
-        raise ValueError(f"o3_columns must be 'auto', 'swapped' or 'plain', not {o3_columns!r}")
+        raise ValueError(note("error.read.o3_columns_value", value=o3_columns))
     _core.check_errors(errors)
 
 
@@ -154,7 +155,7 @@ def _times(table: _core.Table, hour_label: str) -> np.ndarray:
     """``timepoint`` as hour starts; an implausible year or date raises (:mod:`airq.io._checks`)."""
     text = pd.Series(table.text("timepoint"), dtype=object)
     _checks.check_years(table, "timepoint", pd.to_numeric(text.str.extract(r"^(\d{4})-", expand=False), errors="coerce"))
-    labels = _core.parse_text_times(table, "timepoint", _TIME_FORMATS, "time stamp (like 2025-12-01T0900)")
+    labels = _core.parse_text_times(table, "timepoint", _TIME_FORMATS, note("error.read.what_time_stamp", example="2025-12-01T0900"))
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
     _checks.check_dates(table, "timepoint", time)
     return time
@@ -165,7 +166,7 @@ def _read_one(path: Path, hour_label: str, o3_columns: str, errors: str, encodin
     bad: list = []
     values = {**_VALUES, "o3": "_raw_o3", "o3_24h": "_raw_o3_24h", "primarypollutant": "published_primary"}
     _checks.cut_cells(table, keys=("timepoint", "stationcode"), values=values, bad=bad, errors=errors)
-    station = _core.required_text(table, "stationcode", "station code")
+    station = _core.required_text(table, "stationcode", note("error.read.what_station_code"))
     time = _times(table, hour_label)
     cols = _core.numbers_many(table, {**_VALUES, "o3": "_raw_o3", "o3_24h": "_raw_o3_24h"}, bad)
     raw_o3, raw_o3_24h = cols.pop("_raw_o3"), cols.pop("_raw_o3_24h")
@@ -292,7 +293,7 @@ def read_cnemc_stations(sources, *, hour_label="end", encoding="auto", progress=
         frames.append(
             pd.DataFrame(
                 {
-                    "station": _core.required_text(table, "stationcode", "station code"),
+                    "station": _core.required_text(table, "stationcode", note("error.read.what_station_code")),
                     "name": _core.optional_text(table, "positionname"),
                     "longitude": _core.numbers(table, "longitude"),
                     "latitude": _core.numbers(table, "latitude"),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from ..notes import note
 from .errors import ReadError
 
 __all__ = ["AUTO", "check_encoding", "to_utf8", "is_utf8"]
@@ -60,10 +61,7 @@ def check_encoding(encoding) -> str:
     except (LookupError, TypeError):
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):
-        raise ValueError(
-            f"unknown text encoding {encoding!r}: give a Python codec name such as utf-8, gb18030, gbk, "
-            "big5 or utf-16, or 'auto' to detect it (byte-order mark, then UTF-8, then GB18030)"
-        )
+        raise ValueError(note("error.read.unknown_encoding", encoding=encoding))
     return info.name
 
 
@@ -82,13 +80,20 @@ def _cut_inside_char(exc: UnicodeDecodeError, data: bytes) -> bool:
 
 
 def _decode(data: bytes, path: Path, codec: str, why: str = "") -> str:
+    """``data`` decoded; ``why`` adds to the error: ``""``, ``"superset"`` (try gb18030) or ``"bom"``."""
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         if _cut_inside_char(exc, data):
             return _decode(data[: exc.start], path, codec, why)  # a cut file: the last line has no newline
         line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
-        raise ReadError(path, line, None, data[exc.start : exc.end], f"not valid {codec} text{why}") from None
+        if why == "superset":
+            reason = note("error.read.not_valid_text_superset", codec=codec)
+        elif why == "bom":
+            reason = note("error.read.not_valid_text_bom", codec=codec)
+        else:
+            reason = note("error.read.not_valid_text", codec=codec)
+        raise ReadError(path, line, None, data[exc.start : exc.end], reason) from None
 
 
 def _gb_error(data: bytes) -> UnicodeDecodeError:
@@ -122,14 +127,14 @@ def to_utf8(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
         utf8 = encoding in ("utf-8", "utf-8-sig")
         if utf8 and data.startswith(codecs.BOM_UTF8):  # decoded without it: error positions are the file's
             data = data[len(codecs.BOM_UTF8) :]
-        hint = " (gb18030 is its superset: try that)" if encoding in ("gbk", "gb2312") else ""
+        hint = "superset" if encoding in ("gbk", "gb2312") else ""
         text = _decode(data, path, "utf-8" if utf8 else encoding, hint)
         if utf8 and len(text) == len(data):  # ASCII: the bytes are the text
             return data, encoding
         return text.encode("utf-8"), encoding
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            why = " (the file starts with its byte-order mark)"
+            why = "bom"
             if codec == "utf-8-sig":  # decoded without the BOM, so that error positions are the file's
                 text = _decode(data[len(bom) :], path, "utf-8", why)
                 return data[len(bom) : len(bom) + len(text.encode("utf-8"))], codec
@@ -153,6 +158,5 @@ def to_utf8(data: bytes, path: Path, encoding: str = AUTO) -> tuple[bytes, str]:
         data.count(b"\n", 0, bad.start) + 1,
         None,
         data[bad.start : bad.end],
-        f"not valid utf-8 text, nor gb18030 (invalid from line {gb_line}); name the encoding "
-        "(encoding=..., airq ingest --encoding NAME)",
+        note("error.read.not_utf8_nor_gb18030", line=gb_line),
     )

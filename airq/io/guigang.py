@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..notes import note
 from . import _checks, _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES
 from .encoding import check_encoding
@@ -111,13 +112,13 @@ def read_guigang_daily(path, *, errors="raise", encoding="auto"):
         table = _core.read_csv_table(p, _REQUIRED, encoding=encoding)
         bad: list = []
         _checks.cut_cells(table, keys=_KEYS, values=_CUT_VALUES, bad=bad, errors=errors)
-        station = _core.required_text(table, "station_code", "station code")
+        station = _core.required_text(table, "station_code", note("error.read.what_station_code"))
         date = _dates(table, "date")
         values = {out: _core.numbers(table, raw, out, bad) for raw, out in GUIGANG_DAILY_COLUMNS.items()}
         frame = daily_frame(station, date, values)
         frame["station_name"] = _core.optional_text(table, "station_name")
         frame["is_control_point"] = _core.integers(table, "is_control_point", 0, 1).astype(bool)
-        frame["window_flag"] = _core.required_text(table, "window_flag", "window flag")
+        frame["window_flag"] = _core.required_text(table, "window_flag", note("error.read.what_window_flag"))
         if "day_hours_in_window" in table.columns:
             frame["day_hours_in_window"] = _core.numbers(table, "day_hours_in_window", "day_hours_in_window", bad)
         if "source_timepoint" in table.columns:

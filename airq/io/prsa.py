@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..notes import note
 from ..timeconv import _check_label, to_hour_start
 from . import _checks, _core
 from ._core import HOURLY_COLUMNS, POLLUTANTS
@@ -84,16 +85,16 @@ def _read_one(path: Path, hour_label: str, errors: str, encoding: str):
     day = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce").to_numpy(dtype="datetime64[ns]")
     if np.isnat(day).any():
         i = int(np.flatnonzero(np.isnat(day))[0])
-        raise table.error(i, "day", table.raw("day")[i], f"no such date {y[i]}-{m[i]:02d}-{d[i]:02d}")
+        raise table.error(i, "day", table.raw("day")[i], note("error.read.no_such_date", date=f"{y[i]}-{m[i]:02d}-{d[i]:02d}"))
     labels = day + h.astype("timedelta64[h]").astype("timedelta64[ns]")
     time = to_hour_start(labels, hour_label).as_unit("ns").to_numpy()
     _checks.check_dates(table, "year", time)
-    name = _core.required_text(table, "station", "station name")
+    name = _core.required_text(table, "station", note("error.read.what_station_name"))
     code = pd.Series(name, dtype=object).map(PRSA_STATIONS)
     unknown = code.isna().to_numpy()
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
-        raise table.error(i, "station", table.raw("station")[i], f"unknown PRSA station (known: {', '.join(PRSA_STATIONS)})")
+        raise table.error(i, "station", table.raw("station")[i], note("error.read.unknown_prsa_station", known=list(PRSA_STATIONS)))
     station = code.to_numpy(dtype=object)
     frame = pd.DataFrame({"station": station, "time": time})
     vals = {out: _core.numbers(table, raw, out, bad) for raw, out in _VALUES.items()}

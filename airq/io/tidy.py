@@ -102,6 +102,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..notes import note
 from ..timeconv import BEIJING, _check_label, to_hour_start
 from . import _checks, _core
 from ._core import DAILY_COLUMNS, DAILY_COUNTS, DAILY_VALUES, HOURLY_COLUMNS, POLLUTANTS
@@ -147,7 +148,7 @@ def _accepted(aliases: dict) -> str:
     return ", ".join(f"{c} ({'/'.join(a)})" if a else c for c, a in aliases.items())
 
 
-def _header_error(table: _core.Table, column, reason: str) -> _core.ReadError:
+def _header_error(table: _core.Table, column, reason) -> _core.ReadError:
     return _core.ReadError(table.path, 1 if table.unit == "line" else None, column, None, reason, unit=table.unit)
 
 
@@ -162,8 +163,7 @@ def _canonical(table: _core.Table, raw: str, lookup: dict, unknown: list) -> str
         return None
     if unit is not None and unit not in _UNITS[canon]:
         want = "mg/m³" if canon == "co" else "µg/m³"
-        raise _header_error(table, raw, f"the unit {unit!r} is not the unit of {canon} ({want}); convert the values "
-                                        "or fix the header, airq does not rescale silently")
+        raise _header_error(table, raw, note("error.read.wrong_unit", unit=unit, column=canon, want=want))
     return canon
 
 
@@ -175,21 +175,21 @@ def _resolve(table: _core.Table, aliases: dict, required: tuple) -> dict:
     for raw in table.names:
         canon = _canonical(table, raw, lookup, unknown)
         if canon is not None and canon in found:
-            raise _header_error(table, raw, f"columns {found[canon]!r} and {raw!r} both mean {canon}; keep one")
+            raise _header_error(table, raw, note("error.read.both_mean", a=found[canon], b=raw, column=canon))
         if canon is not None:
             found[canon] = raw
     missing = [c for c in required if c not in found]
     if missing:
-        also = "; ".join(f"{c!r} may be named {'/'.join(aliases[c])}" for c in missing)
-        raise _header_error(table, None, f"malformed header: missing column(s) {', '.join(map(repr, missing))} ({also}); "
-                                         f"found {', '.join(map(repr, table.names))}")
+        also = _core.joined([note("error.read.may_be_named", column=c, names="/".join(aliases[c])) for c in missing],
+                            "read.semicolon")
+        raise _header_error(table, None, note("error.read.missing_columns_alias", missing=[repr(c) for c in missing],
+                                              also=also, found=[repr(c) for c in table.names]))
     if unknown:
         o3 = "o3" not in aliases and any(_normal(u)[0] in ("o3", "臭氧") for u in unknown)
         raise _header_error(
             table, unknown[0],
-            f"unknown column(s) {', '.join(map(repr, unknown))} (accepted, case-insensitive, full-width or with a unit "
-            f"suffix such as '(μg/m³)': {_accepted(aliases)}, and published_* kept for comparison)"
-            + ("; a bare O3/臭氧 is ambiguous in daily values: name it o3_8h or o3_1h" if o3 else ""),
+            note("error.read.unknown_columns_o3" if o3 else "error.read.unknown_columns", unknown=[repr(u) for u in unknown],
+                 accepted=_accepted(aliases)),
         )
     return found
 
@@ -198,10 +198,10 @@ def _resolve(table: _core.Table, aliases: dict, required: tuple) -> dict:
 # dates and times
 # ------------------------------------------------------------------------------------------
 
-#: The text forms of ``time`` (hourly), for messages.
-TIME_FORMS = "YYYY-MM-DD HH:MM or YYYY/M/D H:MM (year first, hours 0..24, optional :00 seconds, T for the space)"
+#: The text forms of ``time`` (hourly), for messages (a note: its English text, said in Chinese too).
+TIME_FORMS = note("error.read.time_forms")
 #: The text forms of ``date`` (daily), for messages.
-DATE_FORMS = "YYYY-MM-DD or YYYY/M/D (year first, no time of day)"
+DATE_FORMS = note("error.read.date_forms")
 _STAMP_RE = (r"^(?P<y>[0-9]{4})(?P<s1>[-/])(?P<mo>[0-9]{1,2})(?P<s2>[-/])(?P<d>[0-9]{1,2})"
              r"(?:[ T](?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?)?$")
 _NOT_YEAR_FIRST = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}\b")
@@ -213,11 +213,12 @@ def _open(path: Path, encoding: str) -> _core.Table:
     return _core.read_csv_table(path, (), encoding=encoding)
 
 
-def _stamp_error(table: _core.Table, i: int, column: str, like: str, forms: str) -> _core.ReadError:
+def _stamp_error(table: _core.Table, i: int, column: str, like, forms) -> _core.ReadError:
+    """``like``: the note of the expected form (``note("error.read.not_time_like", ...)``); ``forms``: the accepted ones."""
     value = table.raw(column)[i]
     if isinstance(value, str) and _NOT_YEAR_FIRST.match(value.strip()):
-        return table.error(i, column, value, f"ambiguous date order (day or month first?); accepted: {forms}")
-    return table.error(i, column, value, f"not a {like}; accepted: {forms}")
+        return table.error(i, column, value, note("error.read.ambiguous_order", forms=forms))
+    return table.error(i, column, value, note("error.read.accepted", like=like, forms=forms))
 
 
 def _parse_stamps(table: _core.Table, column: str):
@@ -250,11 +251,11 @@ def _timestamps(table: _core.Table, column: str) -> np.ndarray | None:
         t = pd.to_datetime(s).to_numpy(dtype="datetime64[ns]")
         if np.isnat(t).any():
             i = int(np.flatnonzero(np.isnat(t))[0])
-            raise table.error(i, column, None, f"missing {column}")
+            raise table.error(i, column, None, note("error.read.missing_column_value", column=column))
         return t
     if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
         return None
-    raise table.error(column=column, reason=f"expected text or timestamps, found {arr.type} values")
+    raise table.error(column=column, reason=note("error.read.expected_text_or_time", type=str(arr.type)))
 
 
 def _text_labels(table: _core.Table, column: str) -> np.ndarray:
@@ -262,11 +263,12 @@ def _text_labels(table: _core.Table, column: str) -> np.ndarray:
     day, h, mi, sec = _parse_stamps(table, column)
     wrong = np.isnat(day) | np.isnan(h) | (h > 24)
     if wrong.any():
-        raise _stamp_error(table, int(np.flatnonzero(wrong)[0]), column, "time like 2024-01-01 01:00", TIME_FORMS)
+        raise _stamp_error(table, int(np.flatnonzero(wrong)[0]), column,
+                           note("error.read.not_time_like", example="2024-01-01 01:00"), TIME_FORMS)
     off = (mi != 0) | ((sec != 0) & ~np.isnan(sec)) | ((h == 24) & (mi != 0))
     if off.any():
         i = int(np.flatnonzero(off)[0])
-        raise table.error(i, column, table.raw(column)[i], "time is not on a whole hour")
+        raise table.error(i, column, table.raw(column)[i], note("error.read.not_whole_hour"))
     return day.astype("datetime64[ns]") + h.astype(np.int64).astype("timedelta64[h]").astype("timedelta64[ns]")
 
 
@@ -280,11 +282,12 @@ def _dates(table: _core.Table, column: str) -> np.ndarray:
         t, h, _, _ = _parse_stamps(table, column)
         wrong = np.isnat(t) | ~np.isnan(h)
         if wrong.any():
-            raise _stamp_error(table, int(np.flatnonzero(wrong)[0]), column, "date like 2024-01-31", DATE_FORMS)
+            raise _stamp_error(table, int(np.flatnonzero(wrong)[0]), column,
+                               note("error.read.not_date_like", example="2024-01-31"), DATE_FORMS)
     off = t != t.astype("datetime64[D]").astype("datetime64[ns]")
     if off.any():
         i = int(np.flatnonzero(off)[0])
-        raise table.error(i, column, table.raw(column)[i], "date has a time of day (must be midnight)")
+        raise table.error(i, column, table.raw(column)[i], note("error.read.date_with_time"))
     _checks.check_dates(table, column, t, what="day")
     return t
 
@@ -319,7 +322,7 @@ def _read_hourly(path: Path, hour_label: str, errors: str, encoding: str):
     cols = _resolve(table, HOURLY_ALIASES, ("station", "time"))
     bad: list = []
     _cut(table, cols, "time", bad, errors)
-    station = _core.required_text(table, cols["station"], "station code")
+    station = _core.required_text(table, cols["station"], note("error.read.what_station_code"))
     labels = _timestamps(table, cols["time"])
     if labels is None:
         labels = _text_labels(table, cols["time"])
@@ -407,7 +410,7 @@ def _read_daily(path: Path, errors: str, encoding: str):
     cols = _resolve(table, DAILY_ALIASES, ("station", "date"))
     bad: list = []
     _cut(table, cols, "date", bad, errors)
-    station = _core.required_text(table, cols["station"], "station code")
+    station = _core.required_text(table, cols["station"], note("error.read.what_station_code"))
     date = _dates(table, cols["date"])
     values = {c: _core.numbers(table, cols[c], c, bad) for c in DAILY_VALUES + DAILY_COUNTS if c in cols}
     frame = daily_frame(station, date, values)
