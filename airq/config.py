@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import errno
 import io
 import json
 import math
@@ -55,6 +56,8 @@ from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
+
+from .notes import Note, note
 
 __all__ = [
     "ConfigError",
@@ -178,6 +181,9 @@ class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
 
+    def __reduce__(self):  # copies and pickles are the one MISSING
+        return "MISSING"
+
 
 #: Stand-in value for a key that is absent.
 MISSING = _Missing()
@@ -197,7 +203,10 @@ def _show(value: Any) -> str:
 class ConfigError(ValueError):
     """A plan or station list is wrong.
 
-    The message reads ``"<file>: <key path>: <problem> (value: <value>)"``.
+    The message reads ``"<file>: <key path>: <problem> (value: <value>)"``. It is an
+    :class:`airq.notes.Note` (``args[0]``): the English sentence, said in Chinese with
+    ``render(exc.args[0], "zh")``; ``key_path`` and ``problem`` may be notes themselves, so the
+    place and the problem are said in the same language.
 
     Attributes
     ----------
@@ -205,11 +214,12 @@ class ConfigError(ValueError):
         The file (or ``"<plan_from_station_list>"`` for plans built in Python).
     key_path : str
         Where in the file: a TOML key path such as ``groups.港北区.stations[2]`` (indices from 0),
-        ``(TOML syntax, line 7)``, or for CSV files ``line 18, 对照点``.
+        ``(TOML syntax, line 7)``, or for CSV files ``line 18, 对照点`` (a note for the words
+        around a key path).
     value : object
         The offending value (:data:`MISSING` for an absent key).
     problem : str
-        What is wrong.
+        What is wrong (a note of the catalogue, ``[note.error.plan]``, or a plain text).
     """
 
     def __init__(self, file: str, key_path: str, value: Any, problem: str):
@@ -217,7 +227,8 @@ class ConfigError(ValueError):
         self.key_path = key_path
         self.value = value
         self.problem = problem
-        super().__init__(f"{self.file}: {key_path}: {problem} (value: {_show(value)})")
+        shown = note("error.plan.missing_value") if isinstance(value, _Missing) else _show(value)
+        super().__init__(note("error.plan.at", file=self.file, where=key_path, problem=problem, value=shown))
 
     def __reduce__(self):
         return (type(self), (self.file, self.key_path, self.value, self.problem))
@@ -250,21 +261,41 @@ class _Ctx:
         return ConfigError(self.file, path, value, problem)
 
 
+_OS_REASONS = {errno.ENOENT: "error.plan.os.not_found", errno.EACCES: "error.plan.os.denied",
+               errno.EISDIR: "error.plan.os.is_dir"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read: the system's words (``exc.strerror``), a note for the common reasons
+    (no such file, permission denied, a folder) so that they are said in Chinese too."""
+    text = exc.strerror or str(exc)
+    key = _OS_REASONS.get(exc.errno) if exc.strerror else None
+    return note(key, text=text) if key else text
+
+
 # --------------------------------------------------------------------------- value checks
 
 
 _TYPE_NAMES = {bool: "boolean", int: "integer", float: "float", Decimal: "float", str: "string",
                list: "array", dict: "table"}
+_TYPE_NOTES = {"boolean": "error.plan.type.boolean", "integer": "error.plan.type.integer", "float": "error.plan.type.float",
+               "string": "error.plan.type.string", "array": "error.plan.type.array", "table": "error.plan.type.table"}
 
 
 def _tname(value: Any) -> str:
-    """TOML name of a value's type (a TOML float arrives as Decimal)."""
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
+    """TOML name of a value's type (a TOML float arrives as Decimal), a note in either language."""
+    name = _TYPE_NAMES.get(type(value))
+    return note(_TYPE_NOTES[name]) if name else type(value).__name__
+
+
+def _expected(what: str, value: Any) -> Note:
+    """``expected <what>, got <type of value>``; ``what`` a note of ``[note.error.plan.what]``."""
+    return note("error.plan.expected", what=what, got=_tname(value))
 
 
 def _table(ctx: _Ctx, value: Any, path: str) -> Mapping:
     if not isinstance(value, Mapping):
-        raise ctx.err(path, value, f"expected a table, got {_tname(value)}")
+        raise ctx.err(path, value, _expected(note("error.plan.what.table"), value))
     return value
 
 
@@ -272,59 +303,60 @@ def _check_keys(ctx: _Ctx, table: Mapping, allowed: Sequence[str], path: str) ->
     for k in table:
         if k not in allowed:
             hint = difflib.get_close_matches(str(k), allowed, n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else ""
-            raise ctx.err(_path(path, str(k)), table[k],
-                          f"unknown key {k!r}; allowed: {', '.join(allowed)}{extra}")
+            problem = (note("error.plan.unknown_key_hint", entry=repr(k), allowed=list(allowed), hint=hint[0]) if hint
+                       else note("error.plan.unknown_key", entry=repr(k), allowed=list(allowed)))
+            raise ctx.err(_path(path, str(k)), table[k], problem)
 
 
 def _require(ctx: _Ctx, table: Mapping, key: str, path: str) -> Any:
     if key not in table:
-        raise ctx.err(_path(path, key), MISSING, "missing required key")
+        raise ctx.err(_path(path, key), MISSING, note("error.plan.missing_key"))
     return table[key]
 
 
-def _string(ctx: _Ctx, value: Any, path: str, *, what: str = "a string") -> str:
+def _string(ctx: _Ctx, value: Any, path: str, *, what: str | None = None) -> str:
     if not isinstance(value, str):
-        raise ctx.err(path, value, f"expected {what}, got {_tname(value)}")
+        raise ctx.err(path, value, _expected(what or note("error.plan.what.string"), value))
     if not value.strip():
-        raise ctx.err(path, value, "must not be empty")
+        raise ctx.err(path, value, note("error.plan.not_empty"))
     if value != value.strip():
-        raise ctx.err(path, value, "leading or trailing whitespace")
+        raise ctx.err(path, value, note("error.plan.whitespace"))
     return value
 
 
 def _code(ctx: _Ctx, value: Any, path: str) -> str:
-    code = _string(ctx, value, path, what="a station code (string)")
+    code = _string(ctx, value, path, what=note("error.plan.what.code"))
     if not _CODE_RE.fullmatch(code):
-        raise ctx.err(path, value, "not a station code (letters, digits, '_' or '-', e.g. 2506A)")
+        raise ctx.err(path, value, note("error.plan.not_code"))
     return code
 
 
 def _bool(ctx: _Ctx, value: Any, path: str) -> bool:
     if not isinstance(value, bool):
-        raise ctx.err(path, value, f"expected true or false, got {_tname(value)}")
+        raise ctx.err(path, value, _expected(note("error.plan.what.boolean"), value))
     return value
 
 
 def _int(ctx: _Ctx, value: Any, path: str, lo: int | None = None, hi: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ctx.err(path, value, f"expected an integer, got {_tname(value)}")
+        raise ctx.err(path, value, _expected(note("error.plan.what.integer"), value))
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ctx.err(path, value, f"must be between {lo} and {hi}" if hi is not None else f"must be at least {lo}")
+        raise ctx.err(path, value, note("error.plan.between", lo=lo, hi=hi) if hi is not None
+                      else note("error.plan.at_least", lo=lo))
     return value
 
 
 def _number(ctx: _Ctx, value: Any, path: str) -> Decimal:
     """A finite number as an exact Decimal (TOML floats already arrive as Decimal)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise ctx.err(path, value, f"expected a number, got {_tname(value)}")
+        raise ctx.err(path, value, _expected(note("error.plan.what.number"), value))
     if isinstance(value, float):  # from Python callers: the decimal the float stands for
         if not math.isfinite(value):
-            raise ctx.err(path, value, "must be a finite number")
+            raise ctx.err(path, value, note("error.plan.finite"))
         return Decimal(repr(value))
     d = Decimal(value)
     if not d.is_finite():
-        raise ctx.err(path, value, "must be a finite number")
+        raise ctx.err(path, value, note("error.plan.finite"))
     return d
 
 
@@ -335,7 +367,7 @@ def _decimals_of(d: Decimal) -> int:
 
 def _choice(ctx: _Ctx, value: Any, path: str, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise ctx.err(path, value, f"must be one of {', '.join(repr(a) for a in allowed)}")
+        raise ctx.err(path, value, note("error.plan.one_of", choices=[repr(a) for a in allowed]))
     return value
 
 
@@ -529,7 +561,7 @@ class Plan:
         try:
             return self.groups[name]
         except KeyError:
-            raise KeyError(f"plan {self.name!r} has no group {name!r}; groups: {', '.join(self.groups)}") from None
+            raise KeyError(note("error.plan.no_group", plan=self.name, group=repr(name), groups=list(self.groups))) from None
 
     def group_stations(self, name: str) -> tuple[str, ...]:
         """Station codes of group ``name`` (KeyError naming the known groups if unknown)."""
@@ -560,11 +592,11 @@ class Plan:
         if use_default and group in self.default_targets:
             return replace(self.default_targets[group], year=year)
         years = sorted(y for g, y in self.targets if g == group)
-        raise KeyError(
-            f"plan {self.name!r} sets no targets for group {group!r} in {year} "
-            f"(explicit years: {years or 'none'}; default: {'yes' if group in self.default_targets else 'no'}"
-            f"{'' if use_default else ', not used'})"
-        )
+        has_default = group in self.default_targets
+        default = ((note("error.plan.default_yes") if has_default else note("error.plan.default_no")) if use_default
+                   else note("error.plan.default_yes_unused") if has_default else note("error.plan.default_no_unused"))
+        raise KeyError(note("error.plan.no_targets", plan=self.name, group=repr(group), year=year,
+                            years=str(years) if years else note("error.plan.no_years"), default=default))
 
     def assessment_stations(self, kind: str | None = None) -> tuple[str, ...]:
         """Codes of the assessment (non-contrast) stations used by the plan's groups, sorted.
@@ -601,7 +633,7 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
             return raw.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
         except UnicodeDecodeError:
             continue
-    raise ConfigError(file, "(encoding)", MISSING, "neither UTF-8 nor GB18030 text")  # pragma: no cover
+    raise ConfigError(file, note("error.plan.where.encoding"), MISSING, note("error.plan.list.encoding"))  # pragma: no cover
 
 
 def load_station_list(path: str | Path) -> pd.DataFrame:
@@ -639,48 +671,49 @@ def load_station_list(path: str | Path) -> pd.DataFrame:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ctx.err("(file)", file, f"cannot read the station list: {exc.strerror or exc}") from None
+        raise ctx.err(note("error.plan.where.file"), file, note("error.plan.list.cannot_read", reason=os_reason(exc))) from None
     text, encoding = _decode(raw, file)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ctx.err("(CSV)", MISSING, f"not a readable CSV file: {exc}") from None
+        raise ctx.err(note("error.plan.where.csv"), MISSING, note("error.plan.list.not_csv", error=str(exc))) from None
     header = [str(c).strip() for c in df.columns]
     df.columns = header
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
-        raise ctx.err("line 1 (header)", header, f"missing column(s) {', '.join(missing)}; expected {','.join(_CSV_COLUMNS)}")
+        raise ctx.err(note("error.plan.where.header"), header,
+                      note("error.plan.list.missing_columns", missing=list(missing), expected=",".join(_CSV_COLUMNS)))
     df = df[list(_CSV_COLUMNS)].rename(columns=_CSV_COLUMNS)
     for c in df.columns:
         df[c] = df[c].str.strip()
     line = lambda i: i + 2  # noqa: E731 - data row i is on file line i + 2
 
     def where(i: int, col: str) -> str:
-        return f"line {line(i)}, {col}"
+        return note("error.plan.where.line_column", line=line(i), column=col)
 
     for i, code in enumerate(df["code"]):
         if not code:
-            raise ctx.err(where(i, "监测点编码"), code, "empty station code")
+            raise ctx.err(where(i, "监测点编码"), code, note("error.plan.list.empty_code"))
     dup = df["code"].duplicated(keep="first")
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][0])
         first = int((df["code"] == df["code"].iloc[i]).to_numpy().nonzero()[0][0])
-        raise ctx.err(where(i, "监测点编码"), df["code"].iloc[i], f"duplicate station code (first on line {line(first)})")
+        raise ctx.err(where(i, "监测点编码"), df["code"].iloc[i], note("error.plan.list.duplicate_code", line=line(first)))
     bad = ~df["contrast"].isin(["Y", "N"])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise ctx.err(where(i, "对照点"), df["contrast"].iloc[i], "对照点 must be Y or N")
+        raise ctx.err(where(i, "对照点"), df["contrast"].iloc[i], note("error.plan.list.contrast_flag"))
     df["contrast"] = df["contrast"] == "Y"
     for col, label, lim in (("lon", "经度", 180), ("lat", "纬度", 90)):
         vals = pd.to_numeric(df[col].where(df[col] != ""), errors="coerce")
         bad = vals.isna() & (df[col] != "")
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise ctx.err(where(i, label), df[col].iloc[i], "not a number")
+            raise ctx.err(where(i, label), df[col].iloc[i], note("error.plan.list.not_number"))
         out = vals.abs() > lim
         if out.any():
             i = int(out.to_numpy().nonzero()[0][0])
-            raise ctx.err(where(i, label), df[col].iloc[i], f"outside -{lim}..{lim} degrees")
+            raise ctx.err(where(i, label), df[col].iloc[i], note("error.plan.list.degrees", limit=lim))
         df[col] = vals.astype("float64")
     names = df["name"]
     for suffix in _CONTRAST_SUFFIXES:
@@ -697,16 +730,16 @@ def _station_list_frame(ctx: _Ctx, station_list: Any, key_path: str, base_dir: P
         missing = [c for c in STATION_LIST_COLUMNS if c not in station_list.columns]
         if missing:
             raise ctx.err(key_path, list(station_list.columns),
-                          f"station list DataFrame lacks column(s) {', '.join(missing)} (use load_station_list)")
+                          note("error.plan.list.frame_columns", missing=list(missing)))
         return station_list
     if isinstance(station_list, (str, Path)):
         p = Path(station_list)
         if not p.is_absolute() and base_dir is not None:
             p = base_dir / p
         if not p.is_file():
-            raise ctx.err(key_path, str(station_list), f"station list not found (looked for {p})")
+            raise ctx.err(key_path, str(station_list), note("error.plan.list.not_found", path=str(p)))
         return load_station_list(p)
-    raise ctx.err(key_path, station_list, "expected a path or a DataFrame from load_station_list")
+    raise ctx.err(key_path, station_list, note("error.plan.list.bad_argument"))
 
 
 # --------------------------------------------------------------------------- plan builder
@@ -718,23 +751,23 @@ def _parse_plan_table(ctx: _Ctx, raw: Mapping) -> tuple[str, str, tuple[int, ...
     name = _string(ctx, _require(ctx, plan, "name", "plan"), "plan.name")
     city = _string(ctx, _require(ctx, plan, "city", "plan"), "plan.city")
     if "year" in plan and "years" in plan:
-        raise ctx.err("plan.years", plan["years"], "give either plan.year or plan.years, not both")
+        raise ctx.err("plan.years", plan["years"], note("error.plan.year_and_years"))
     if "year" in plan:
         years = (_int(ctx, plan["year"], "plan.year", *_YEAR_RANGE),)
     elif "years" in plan:
         ys = plan["years"]
         if not isinstance(ys, list) or not ys:
-            raise ctx.err("plan.years", ys, "expected a non-empty list of years")
+            raise ctx.err("plan.years", ys, note("error.plan.years_list"))
         years = tuple(_int(ctx, y, _path("plan", "years", i), *_YEAR_RANGE) for i, y in enumerate(ys))
         for i, y in enumerate(years):
             if y in years[:i]:
-                raise ctx.err(_path("plan", "years", i), y, "year listed twice")
+                raise ctx.err(_path("plan", "years", i), y, note("error.plan.year_twice"))
         years = tuple(sorted(years))
     else:
-        raise ctx.err("plan.year", MISSING, "missing required key (plan.year or plan.years)")
+        raise ctx.err("plan.year", MISSING, note("error.plan.year_missing"))
     station_list = plan.get("station_list")
     if station_list is not None:
-        _string(ctx, station_list, "plan.station_list", what="a path (string)")
+        _string(ctx, station_list, "plan.station_list", what=note("error.plan.what.path"))
     source = plan.get("source")
     if source is not None:
         _string(ctx, source, "plan.source")
@@ -750,7 +783,7 @@ def _parse_stations(ctx: _Ctx, raw: Mapping) -> dict[str, Station]:
         _code(ctx, code, path)
         folded = code.upper()
         if folded in seen:
-            raise ctx.err(path, code, f"duplicate station code: differs from {seen[folded]!r} only in letter case")
+            raise ctx.err(path, code, note("error.plan.code_case", other=seen[folded]))
         seen[folded] = code
         spec = _table(ctx, spec, path)
         _check_keys(ctx, spec, _STATION_KEYS, path)
@@ -762,10 +795,10 @@ def _parse_stations(ctx: _Ctx, raw: Mapping) -> dict[str, Station]:
             county = _string(ctx, county, _path(path, "county"))
         lat = _number(ctx, spec["lat"], _path(path, "lat"))
         if not -90 <= lat <= 90:
-            raise ctx.err(_path(path, "lat"), spec["lat"], "latitude outside -90..90")
+            raise ctx.err(_path(path, "lat"), spec["lat"], note("error.plan.latitude"))
         lon = _number(ctx, spec["lon"], _path(path, "lon"))
         if not -180 <= lon <= 180:
-            raise ctx.err(_path(path, "lon"), spec["lon"], "longitude outside -180..180")
+            raise ctx.err(_path(path, "lon"), spec["lon"], note("error.plan.longitude"))
         contrast = _bool(ctx, spec["contrast"], _path(path, "contrast"))
         synthetic = _bool(ctx, spec.get("synthetic", False), _path(path, "synthetic"))
         out[code] = Station(code, name, county, float(lat), float(lon), contrast, synthetic, origin=path)
@@ -811,55 +844,47 @@ def _parse_groups(ctx: _Ctx, raw: Mapping, stations: dict[str, Station], options
                   listed: Mapping[str, Mapping] | None, list_source: str) -> dict[str, Group]:
     table = _table(ctx, _require(ctx, raw, "groups", ""), "groups")
     if not table:
-        raise ctx.err("groups", {}, "a plan needs at least one group")
+        raise ctx.err("groups", {}, note("error.plan.no_groups"))
     out: dict[str, Group] = {}
     for gname, spec in table.items():
         gpath = _path("groups", gname)
-        _string(ctx, gname, gpath, what="a group name")
+        _string(ctx, gname, gpath, what=note("error.plan.what.group_name"))
         spec = _table(ctx, spec, gpath)
         _check_keys(ctx, spec, _GROUP_KEYS, gpath)
         kind = _choice(ctx, _require(ctx, spec, "kind", gpath), _path(gpath, "kind"), GROUP_KINDS)
         codes = _require(ctx, spec, "stations", gpath)
         spath = _path(gpath, "stations")
         if not isinstance(codes, list):
-            raise ctx.err(spath, codes, f"expected a list of station codes, got {_tname(codes)}")
+            raise ctx.err(spath, codes, _expected(note("error.plan.what.code_list"), codes))
         if not codes:
-            raise ctx.err(spath, codes, "a group needs at least one station")
+            raise ctx.err(spath, codes, note("error.plan.group_empty"))
         allow_contrast = _bool(ctx, spec.get("allow_contrast", False), _path(gpath, "allow_contrast"))
         for i, code in enumerate(codes):
             ipath = _path(gpath, "stations", i)
             _code(ctx, code, ipath)
             if code in codes[:i]:
-                raise ctx.err(ipath, code, f"station listed twice in the group (first at index {codes.index(code)})")
+                raise ctx.err(ipath, code, note("error.plan.station_twice", index=codes.index(code)))
             if code not in stations:
                 if listed is not None and code in listed:
                     stations[code] = _station_from_list(listed[code], list_source)
                 else:
                     # No "did you mean": neighbouring codes are different stations (2505A/2506A).
-                    where = "in [stations]" + (f" nor in the station list {list_source}" if listed is not None else "")
-                    raise ctx.err(ipath, code, f"station {code} is not defined {where}")
+                    raise ctx.err(ipath, code, note("error.plan.undefined_list", code=code, source=list_source)
+                                  if listed is not None else note("error.plan.undefined", code=code))
             st = stations[code]
             if st.contrast and not allow_contrast:
-                raise ctx.err(
-                    ipath, code,
-                    f"station {code} ({st.name}) is a contrast station (对照点"
-                    f"{'; flagged Y in the station list, which also marks decommissioned stations' if st.origin.startswith('station list') else ''}"
-                    "), not an assessment station; "
-                    "contrast stations must not enter a county or city mean (standards.md §2.5, §5 item 8). "
-                    "Remove it, or set allow_contrast = true on the group to include it deliberately",
-                )
+                key = "error.plan.contrast_listed" if st.origin.startswith("station list") else "error.plan.contrast"
+                raise ctx.err(ipath, code, note(key, code=code, name=st.name))
         if kind == "station" and len(codes) != 1:
-            raise ctx.err(spath, codes, f"a group of kind 'station' has exactly one station, not {len(codes)}")
+            raise ctx.err(spath, codes, note("error.plan.kind_station", n=len(codes)))
         min_st = None
         if "min_stations" in spec:
             min_st = _int(ctx, spec["min_stations"], _path(gpath, "min_stations"), 1)
             if min_st > len(codes):
-                raise ctx.err(_path(gpath, "min_stations"), min_st,
-                              f"more than the group's {len(codes)} station(s); no day could ever be valid")
+                raise ctx.err(_path(gpath, "min_stations"), min_st, note("error.plan.min_stations_group", n=len(codes)))
         elif options.min_stations > len(codes):
             raise ctx.err("options.min_stations", options.min_stations,
-                          f"group {gname!r} has only {len(codes)} station(s), so none of its days could be valid; "
-                          f"set groups.{_key(gname)}.min_stations")
+                          note("error.plan.min_stations_option", group=gname, n=len(codes), entry=_key(gname)))
         out[gname] = Group(gname, tuple(codes), kind, allow_contrast, min_st)
     return out
 
@@ -878,17 +903,16 @@ def _parse_one_targets(ctx: _Ctx, spec: Any, path: str, group: str, year: int | 
             continue
         d = _number(ctx, v, kpath)
         if d < 0:
-            raise ctx.err(kpath, v, "must not be negative")
+            raise ctx.err(kpath, v, note("error.plan.negative"))
         if ts.unit == "%":
             if d > 100:
-                raise ctx.err(kpath, v, "a ratio in percent must be within 0..100")
+                raise ctx.err(kpath, v, note("error.plan.ratio_range"))
             if k == "good_day_ratio" and 0 < d <= 1:
-                raise ctx.err(kpath, v, "looks like a fraction; give the ratio in percent (e.g. 93.8, not 0.938)")
+                raise ctx.err(kpath, v, note("error.plan.fraction"))
         nd = _decimals_of(d)
         allowed = options.decimals[k]
         if nd > allowed:
-            raise ctx.err(kpath, v, f"has {nd} decimal(s) but the statistic is reported with {allowed} "
-                                    f"(options.decimals.{k}); a target finer than the reported value cannot be judged")
+            raise ctx.err(kpath, v, note("error.plan.too_fine", places=nd, allowed=allowed, entry=k))
         values[k] = d
     return Targets(group=group, year=year, from_default=year is None, origin=path, **values)
 
@@ -904,18 +928,18 @@ def _parse_targets(ctx: _Ctx, raw: Mapping, years: tuple[int, ...], groups: Mapp
             year = None
         else:
             if not isinstance(ykey, str) or not _YEAR_RE.fullmatch(ykey):
-                raise ctx.err(ypath, ykey, "expected a year (e.g. 2023) or 'default'")
+                raise ctx.err(ypath, ykey, note("error.plan.year_key"))
             year = int(ykey)
             if year not in years:
-                raise ctx.err(ypath, ykey, f"year not among the plan's years {list(years)} (plan.year/plan.years); "
-                                           "use [targets.default.<group>] to reuse targets for other years")
+                raise ctx.err(ypath, ykey, note("error.plan.year_not_in_plan", years=str(list(years))))
         per_group = _table(ctx, per_group, ypath)
         for gname, spec in per_group.items():
             gpath = _path("targets", str(ykey), gname)
             if gname not in groups:
                 near = difflib.get_close_matches(gname, list(groups), n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
-                raise ctx.err(gpath, gname, f"targets for unknown group {gname!r}; groups: {', '.join(groups)}{hint}")
+                problem = (note("error.plan.targets_unknown_group_hint", group=gname, groups=list(groups), hint=near[0])
+                           if near else note("error.plan.targets_unknown_group", group=gname, groups=list(groups)))
+                raise ctx.err(gpath, gname, problem)
             t = _parse_one_targets(ctx, spec, gpath, gname, year, options)
             if year is None:
                 default[gname] = t
@@ -926,7 +950,7 @@ def _parse_targets(ctx: _Ctx, raw: Mapping, years: tuple[int, ...], groups: Mapp
 
 def _build_plan(raw: Mapping, file: str, base_dir: Path | None, station_list: Any = None) -> Plan:
     ctx = _Ctx(file)
-    raw = _table(ctx, raw, "(top level)")
+    raw = _table(ctx, raw, note("error.plan.where.top"))
     _check_keys(ctx, raw, _TOP_KEYS, "")
     name, city, years, list_key, source = _parse_plan_table(ctx, raw)
     stations = _parse_stations(ctx, raw)
@@ -935,15 +959,14 @@ def _build_plan(raw: Mapping, file: str, base_dir: Path | None, station_list: An
     listed = None
     list_source = ""
     if station_list is not None or list_key is not None:
-        key_path = "station_list (argument)" if station_list is not None else "plan.station_list"
+        key_path = note("error.plan.where.list_argument") if station_list is not None else "plan.station_list"
         df = _station_list_frame(ctx, station_list if station_list is not None else list_key, key_path, base_dir)
         list_source = str(df.attrs.get("source", "<DataFrame>"))
         listed = {r["code"]: r for r in df.to_dict("records")}
         for code, st in stations.items():
             if code in listed and bool(listed[code]["contrast"]) != st.contrast:
                 raise ctx.err(_path("stations", code, "contrast"), st.contrast,
-                              f"disagrees with the station list {list_source} (对照点 = "
-                              f"{'Y' if listed[code]['contrast'] else 'N'})")
+                              note("error.plan.list_disagrees", source=list_source, flag="Y" if listed[code]["contrast"] else "N"))
 
     groups = _parse_groups(ctx, raw, stations, options, listed, list_source)
     explicit, default = _parse_targets(ctx, raw, years, groups, options)
@@ -995,10 +1018,10 @@ def _parse_measures(ctx: _Ctx, raw: Mapping, base_dir: Path | None) -> MeasuresF
         if key == "status" and key not in table:
             found[key] = None
             continue
-        text = _string(ctx, _require(ctx, table, key, "measures"), f"measures.{key}", what="a path (string)")
+        text = _string(ctx, _require(ctx, table, key, "measures"), f"measures.{key}", what=note("error.plan.what.path"))
         p = Path(text) if Path(text).is_absolute() or base_dir is None else base_dir / text
         if not p.is_file():
-            raise ctx.err(f"measures.{key}", text, f"file not found (looked for {p})")
+            raise ctx.err(f"measures.{key}", text, note("error.plan.file_not_found", path=str(p)))
         found[key] = (text, p)
     status = found["status"]
     return MeasuresFiles(found["register"][0], status and status[0], found["register"][1], status and status[1])
@@ -1008,13 +1031,15 @@ def _syntax_error(file: str, text: str, exc: tomllib.TOMLDecodeError) -> ConfigE
     msg = str(exc)
     m = re.search(r"\(at line (\d+), column \d+\)", msg)
     line_no = int(m.group(1)) if m else None
-    key_path = f"(TOML syntax, line {line_no})" if line_no else "(TOML syntax)"
+    key_path = note("error.plan.where.syntax_line", line=line_no) if line_no else note("error.plan.where.syntax")
+    problem = note("error.plan.toml", message=msg)
     d = re.match(r"Cannot declare (\(.*?\)) twice", msg)
     if d:
         try:
             parts = ast.literal_eval(d.group(1))
-            key_path = _path("", *[str(p) for p in parts]) + (f" (line {line_no})" if line_no else "")
-            msg = "declared twice (duplicate table / duplicate station code or group name): " + msg
+            key = _path("", *[str(p) for p in parts])
+            key_path = note("error.plan.where.key_line", entry=key, line=line_no) if line_no else key
+            problem = note("error.plan.toml_twice", message=msg)
         except (ValueError, SyntaxError):  # pragma: no cover - message format changed
             pass
     value: Any = MISSING
@@ -1022,7 +1047,7 @@ def _syntax_error(file: str, text: str, exc: tomllib.TOMLDecodeError) -> ConfigE
         lines = text.splitlines()
         if 0 < line_no <= len(lines):
             value = lines[line_no - 1].strip()
-    return ConfigError(file, key_path, value, f"invalid TOML: {msg}")
+    return ConfigError(file, key_path, value, problem)
 
 
 def load_plan(path: str | Path, *, station_list: str | Path | pd.DataFrame | None = None) -> Plan:
@@ -1060,11 +1085,11 @@ def load_plan(path: str | Path, *, station_list: str | Path | pd.DataFrame | Non
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise ctx.err("(file)", file, f"cannot read the plan: {exc.strerror or exc}") from None
+        raise ctx.err(note("error.plan.where.file"), file, note("error.plan.cannot_read", reason=os_reason(exc))) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ctx.err("(file)", file, f"TOML files must be UTF-8 (byte {exc.start} is not)") from None
+        raise ctx.err(note("error.plan.where.file"), file, note("error.plan.not_utf8", offset=exc.start)) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -1092,7 +1117,7 @@ def plan_by_station(codes, *, name: str = "every station its own group", source:
     """
     codes = sorted({str(c) for c in codes})
     if not codes:
-        raise ValueError("no stations: the store holds no data (run `airq ingest` first)")
+        raise ValueError(note("error.plan.no_stations"))
     stations = {c: Station(code=c, name=c, county=None, lat=None, lon=None, contrast=False, origin="store")
                 for c in codes}
     groups = {c: Group(name=c, stations=(c,), kind="station") for c in codes}
@@ -1161,7 +1186,7 @@ def plan_from_station_list(
     elif isinstance(years, (list, tuple)):
         plan["years"] = list(years)
     else:
-        raise ctx.err("plan.years", years, "expected a year or a list of years")
+        raise ctx.err("plan.years", years, note("error.plan.years_argument"))
     if source is not None:
         plan["source"] = source
     gtable: dict[str, Any] = {}
@@ -1171,7 +1196,7 @@ def plan_from_station_list(
         elif isinstance(spec, (list, tuple)):
             gtable[gname] = {"kind": kind, "stations": list(spec)}
         else:
-            raise ctx.err(_path("groups", str(gname)), spec, "expected a list of station codes or a group table")
+            raise ctx.err(_path("groups", str(gname)), spec, note("error.plan.group_argument"))
     raw: dict[str, Any] = {"plan": plan, "groups": gtable}
     if stations:
         raw["stations"] = {c: dict(s) for c, s in stations.items()}

@@ -51,6 +51,7 @@ import pandas as pd
 from . import grid as _grid
 from .aqi import daily_aqi
 from .hourly import HourlyGrid, station_daily, to_grid
+from .notes import note
 from .util import label as _label
 
 __all__ = [
@@ -75,46 +76,43 @@ def _numeric_column(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
     """Float values of one column; ValueError naming row and value when not a concentration."""
     s = frame[col]
     if s.dtype.kind == "b":
-        raise ValueError(f"{what}: column {col!r} holds booleans, not concentrations")
+        raise ValueError(note("error.groups.booleans", what=what, column=col))
     conv = pd.to_numeric(s, errors="coerce")
     bad = conv.isna() & s.notna()
     if s.dtype == object:
         bad &= s.astype(str).str.strip().ne("")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}, column {col!r}: non-numeric value {s.iloc[i]!r}")
+        raise ValueError(note("error.groups.non_numeric", what=what, row=_label(frame.index[i]), column=col, value=repr(s.iloc[i])))
     arr = conv.to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         neg = arr < 0
     if neg.any():
         i = int(np.flatnonzero(neg)[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}, column {col!r}: negative concentration {arr[i]!r}")
+        raise ValueError(note("error.groups.negative", what=what, row=_label(frame.index[i]), column=col, value=repr(arr[i])))
     if np.isinf(arr).any():
         i = int(np.flatnonzero(np.isinf(arr))[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}, column {col!r}: infinite concentration")
+        raise ValueError(note("error.groups.infinite", what=what, row=_label(frame.index[i]), column=col))
     return arr
 
 
 def _dates(frame: pd.DataFrame, col: str, what: str) -> pd.DatetimeIndex:
     """Midnight timestamps of a date column; ValueError for missing, unparsable or timed values."""
     if col not in frame.columns:
-        raise ValueError(f"{what}: the frame lacks the column {col!r} (columns: {list(frame.columns)})")
+        raise ValueError(note("error.groups.lacks_column", what=what, column=col, columns=str(list(frame.columns))))
     try:
         d = pd.DatetimeIndex(pd.to_datetime(frame[col]))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{what}: column {col!r} does not hold dates: {exc}") from None
+        raise ValueError(note("error.groups.not_dates", what=what, column=col, error=str(exc))) from None
     if d.tz is not None:
-        raise ValueError(f"{what}: column {col!r} is timezone-aware; airq dates are naive Beijing dates")
+        raise ValueError(note("error.groups.timezone", what=what, column=col))
     if d.hasnans:
         i = int(np.flatnonzero(np.asarray(d.isna()))[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}: missing date in column {col!r}")
+        raise ValueError(note("error.groups.missing_date", what=what, row=_label(frame.index[i]), column=col))
     off = d != d.normalize()
     if off.any():
         i = int(np.flatnonzero(off)[0])
-        raise ValueError(
-            f"{what}: row {_label(frame.index[i])}: {col!r} value {_label(d[i])} is not a date (midnight); "
-            "daily tables carry one row per natural day"
-        )
+        raise ValueError(note("error.groups.not_midnight", what=what, row=_label(frame.index[i]), column=col, value=_label(d[i])))
     return d
 
 
@@ -122,25 +120,22 @@ def _check_groups(groups, what: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(groups, Mapping):
         raise ValueError(f"{what}: groups must be a mapping of group name -> station codes, not {type(groups).__name__}")
     if not groups:
-        raise ValueError(f"{what}: groups is empty; give at least one group")
+        raise ValueError(note("error.groups.no_groups", what=what))
     out: dict[str, tuple[str, ...]] = {}
     for name, members in groups.items():
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"{what}: group name {name!r} is not a non-empty string")
+            raise ValueError(note("error.groups.bad_name", what=what, name=repr(name)))
         if isinstance(members, (str, bytes)):
-            raise ValueError(
-                f"{what}: groups[{name!r}] is the string {members!r}; give a list of station codes "
-                f"(e.g. [{members!r}] for a one-station group)"
-            )
+            raise ValueError(note("error.groups.string_members", what=what, name=repr(name), members=repr(members)))
         if not isinstance(members, Sequence) and not isinstance(members, (set, frozenset, tuple, np.ndarray, pd.Index)):
             raise ValueError(f"{what}: groups[{name!r}] must be a list of station codes, not {type(members).__name__}")
         codes = [str(m) for m in members]
         if not codes:
-            raise ValueError(f"{what}: group {name!r} has no stations")
+            raise ValueError(note("error.groups.no_stations", what=what, name=repr(name)))
         seen = set()
         for c in codes:
             if c in seen:
-                raise ValueError(f"{what}: station {c!r} is listed twice in group {name!r}")
+                raise ValueError(note("error.groups.station_twice", what=what, code=repr(c), name=repr(name)))
             seen.add(c)
         out[name] = tuple(codes)
     return out
@@ -149,7 +144,7 @@ def _check_groups(groups, what: str) -> dict[str, tuple[str, ...]]:
 def _threshold(value, name: str, size: int, what: str) -> int:
     """Minimum station count of one group from an int or a share in (0, 1)."""
     if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{what}: min_stations for group {name!r} is a boolean ({value!r}); give an integer or a share")
+        raise ValueError(note("error.groups.min_boolean", what=what, name=repr(name), value=repr(value)))
     if isinstance(value, (int, np.integer)):
         n = int(value)
     elif isinstance(value, (float, np.floating, Fraction)) and 0 < float(value) < 1:
@@ -158,15 +153,11 @@ def _threshold(value, name: str, size: int, what: str) -> int:
     elif isinstance(value, (float, np.floating)) and float(value).is_integer() and value >= 1:
         n = int(value)
     else:
-        raise ValueError(
-            f"{what}: min_stations for group {name!r} must be an integer >= 1 or a share in (0, 1), not {value!r}"
-        )
+        raise ValueError(note("error.groups.min_bad", what=what, name=repr(name), value=repr(value)))
     if n < 1:
-        raise ValueError(f"{what}: min_stations for group {name!r} must be >= 1, not {value!r}")
+        raise ValueError(note("error.groups.min_low", what=what, name=repr(name), value=repr(value)))
     if n > size:
-        raise ValueError(
-            f"{what}: min_stations {value!r} for group {name!r} exceeds its {size} station(s); no day could be valid"
-        )
+        raise ValueError(note("error.groups.min_high", what=what, name=repr(name), value=repr(value), size=size))
     return n
 
 
@@ -174,7 +165,7 @@ def _thresholds(min_stations, groups: dict[str, tuple[str, ...]], what: str) -> 
     if isinstance(min_stations, Mapping):
         unknown = [k for k in min_stations if k not in groups]
         if unknown:
-            raise ValueError(f"{what}: min_stations names unknown group(s) {unknown}; groups: {list(groups)}")
+            raise ValueError(note("error.groups.min_unknown", what=what, unknown=str(unknown), groups=str(list(groups))))
         return {g: _threshold(min_stations.get(g, 1), g, len(m), what) for g, m in groups.items()}
     return {g: _threshold(min_stations, g, len(m), what) for g, m in groups.items()}
 
@@ -274,36 +265,32 @@ def group_daily(
         raise ValueError(f"{what} takes the station-daily DataFrame, not {type(station_daily).__name__}")
     method = _O3_ALIASES.get(o3_8h_method, o3_8h_method)
     if method not in O3_8H_METHODS:
-        raise ValueError(f"{what}: o3_8h_method must be one of {O3_8H_METHODS}, not {o3_8h_method!r}")
+        raise ValueError(note("error.groups.o3_method", what=what, methods=str(O3_8H_METHODS), value=repr(o3_8h_method)))
     groups_ = _check_groups(groups, what)
     thr = _thresholds(min_stations, groups_, what)
     if "station" not in station_daily.columns:
-        raise ValueError(f"{what}: the frame lacks the column 'station' (columns: {list(station_daily.columns)})")
+        raise ValueError(note("error.groups.lacks_column", what=what, column="station", columns=str(list(station_daily.columns))))
     dates = _dates(station_daily, "date", what)
     present = [p for p in GROUP_POLLUTANTS if p in station_daily.columns]
     if not present:
-        raise ValueError(f"{what}: the frame has none of the daily value columns {GROUP_POLLUTANTS}")
+        raise ValueError(note("error.groups.no_values", what=what, columns=str(GROUP_POLLUTANTS)))
     if station_daily["station"].isna().any():
         i = int(np.flatnonzero(station_daily["station"].isna().to_numpy())[0])
-        raise ValueError(f"{what}: row {_label(station_daily.index[i])}: missing station code")
+        raise ValueError(note("error.groups.missing_station", what=what, row=_label(station_daily.index[i])))
     st_code, st_names = pd.factorize(station_daily["station"].astype(str), sort=False)
     all_dates = pd.DatetimeIndex(np.unique(dates.to_numpy()))
     day = all_dates.searchsorted(dates).astype(np.int64)
     if _grid.has_duplicates(st_code.astype(np.int64) * len(all_dates) + day, max(len(st_names), 1) * len(all_dates)):
         stations = station_daily["station"].astype(str).to_numpy()
         i = int(np.flatnonzero(pd.DataFrame({"s": stations, "d": dates}).duplicated().to_numpy())[0])
-        raise ValueError(
-            f"{what}: row {_label(station_daily.index[i])}: duplicate station-day ({stations[i]}, {dates[i].date()})"
-        )
+        raise ValueError(note("error.groups.duplicate", what=what, row=_label(station_daily.index[i]), station=stations[i],
+                              date=str(dates[i].date())))
     if not allow_absent_stations:
         known = set(st_names)
         for g, members in groups_.items():
             absent = [m for m in members if m not in known]
             if absent:
-                raise ValueError(
-                    f"{what}: station(s) {absent} of group {g!r} have no rows in station_daily "
-                    "(check the codes; allow_absent_stations=True lets them contribute nothing)"
-                )
+                raise ValueError(note("error.groups.absent", what=what, absent=str(absent), group=g))
 
     values = {p: (_numeric_column(station_daily, p, what) if p in present else np.full(len(station_daily), np.nan))
               for p in GROUP_POLLUTANTS}
@@ -371,10 +358,10 @@ def _o3_from_group_series(out, hourly, groups_, thr, allow_absent) -> pd.DataFra
     if not isinstance(hourly, pd.DataFrame):
         raise ValueError(f"{what}: hourly must be the canonical hourly DataFrame, not {type(hourly).__name__}")
     if "o3" not in hourly.columns:
-        raise ValueError(f"{what}: the hourly table lacks the column 'o3'")
+        raise ValueError(note("error.groups.hourly_no_o3", what=what))
     if len(hourly) and (pd.to_numeric(hourly["o3"], errors="coerce") < 0).any():
         i = int(np.flatnonzero((pd.to_numeric(hourly["o3"], errors="coerce") < 0).to_numpy())[0])
-        raise ValueError(f"{what}: hourly row {_label(hourly.index[i])}: negative O3 {hourly['o3'].iloc[i]!r}")
+        raise ValueError(note("error.groups.hourly_negative", what=what, row=_label(hourly.index[i]), value=repr(hourly["o3"].iloc[i])))
     grid = to_grid(hourly, pollutants=["o3"])
     codes = [str(s) for s in grid.stations]
     pos = {c: i for i, c in enumerate(codes)}
@@ -382,10 +369,7 @@ def _o3_from_group_series(out, hourly, groups_, thr, allow_absent) -> pd.DataFra
         for g, members in groups_.items():
             absent = [m for m in members if m not in pos]
             if absent:
-                raise ValueError(
-                    f"{what}: station(s) {absent} of group {g!r} have no rows in the hourly table "
-                    "(allow_absent_stations=True lets them contribute nothing)"
-                )
+                raise ValueError(note("error.groups.hourly_absent", what=what, absent=str(absent), group=g))
     names = list(groups_)
     member = np.zeros((len(names), len(codes)))
     for gi, g in enumerate(names):  # a loop over groups (a few), not over data

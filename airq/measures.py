@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import MISSING, ConfigError
+from .config import MISSING, ConfigError, os_reason
 from .notes import note
 from .measures_due import CALENDAR_KINDS, DUE_KINDS, Due, find_due_phrases, parse_due
 from .util import as_day, atomic_write_text
@@ -71,8 +71,17 @@ _ID = re.compile(r"^[^\s;,]+$")
 
 
 def _err(file, line, column, value, problem) -> ConfigError:
-    where = f"line {line}" + (f", column {column}" if column else "")
+    where = (note("error.measures.line_column", line=line, column=column) if column
+             else note("error.plan.where.line", line=line))
     return ConfigError(str(file), where, value, problem)
+
+
+#: What the files are called in the sentences (notes: said in either language).
+_REGISTER, _STATUS_FILE = "register", "status"
+
+
+def _what(what: str):
+    return note("error.measures.register") if what == _REGISTER else note("error.measures.status_file")
 
 
 def _csv_rows(path, what: str) -> tuple[list[str], list[tuple[int, list[str]]], str]:
@@ -84,11 +93,13 @@ def _csv_rows(path, what: str) -> tuple[list[str], list[tuple[int, list[str]]], 
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise ConfigError(file, "(file)", file, f"cannot read the {what}: {exc.strerror or exc}") from None
+        raise ConfigError(file, note("error.plan.where.file"), file,
+                          note("error.measures.cannot_read", what=_what(what), reason=os_reason(exc))) from None
     try:
         utf8, codec = to_utf8(data, Path(path))
     except ReadError as exc:
-        raise ConfigError(file, f"line {exc.row}" if exc.row else "(encoding)", exc.value, exc.reason) from None
+        where = note("error.plan.where.line", line=exc.row) if exc.row else note("error.plan.where.encoding")
+        raise ConfigError(file, where, exc.value, exc.reason) from None
     reader = csv.reader(io.StringIO(utf8.decode("utf-8"), newline=""))
     rows, start = [], 1
     try:
@@ -96,9 +107,9 @@ def _csv_rows(path, what: str) -> tuple[list[str], list[tuple[int, list[str]]], 
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise _err(file, start, None, MISSING, f"not readable as CSV: {exc}") from None
+        raise _err(file, start, None, MISSING, note("error.measures.not_csv", error=str(exc))) from None
     if not rows:
-        raise _err(file, 1, None, "", f"the {what} is empty; it needs the header line")
+        raise _err(file, 1, None, "", note("error.measures.empty", what=_what(what)))
     header = [c.strip().lstrip("\ufeff") for c in rows[0][1]]
     body = [(n, c) for n, c in rows[1:] if any(x.strip() for x in c)]
     return header, body, codec
@@ -108,34 +119,34 @@ def _check_header(file, header, allowed, required, what) -> None:
     for i, col in enumerate(header):
         if col not in allowed:
             near = difflib.get_close_matches(col, allowed, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise _err(file, 1, col or f"#{i + 1}", col,
-                       f"unknown column of the {what}; allowed: {', '.join(allowed)}{hint}")
+            problem = (note("error.measures.unknown_column_hint", what=_what(what), allowed=list(allowed), hint=near[0])
+                       if near else note("error.measures.unknown_column", what=_what(what), allowed=list(allowed)))
+            raise _err(file, 1, col or f"#{i + 1}", col, problem)
         if col in header[:i]:
-            raise _err(file, 1, col, col, "column given twice")
+            raise _err(file, 1, col, col, note("error.measures.column_twice"))
     missing = [c for c in required if c not in header]
     if missing:
-        raise _err(file, 1, None, header, f"missing column(s) {', '.join(missing)} of the {what}")
+        raise _err(file, 1, None, header, note("error.measures.missing_columns", missing=list(missing), what=_what(what)))
 
 
 def _cells(file, header, line, cells) -> dict[str, str]:
     if len(cells) != len(header):
-        raise _err(file, line, None, cells, f"{len(cells)} cells but the header has {len(header)} columns")
+        raise _err(file, line, None, cells, note("error.measures.width", cells=len(cells), columns=len(header)))
     return {h: c.strip() for h, c in zip(header, cells)}
 
 
 def _date(file, line, column, text, *, required) -> pd.Timestamp | None:
     if not text:
         if required:
-            raise _err(file, line, column, text, "a date is required (YYYY-MM-DD)")
+            raise _err(file, line, column, text, note("error.measures.date_required"))
         return None
     m = _DATE.match(text)
     if not m:
-        raise _err(file, line, column, text, "not a date (YYYY-MM-DD, or 2023/6/30 as Excel writes it)")
+        raise _err(file, line, column, text, note("error.measures.not_date"))
     try:
         return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise _err(file, line, column, text, "not a day of the calendar") from None
+        raise _err(file, line, column, text, note("error.measures.not_calendar_day")) from None
 
 
 def _list(file, line, column, text) -> list[str]:
@@ -143,7 +154,7 @@ def _list(file, line, column, text) -> list[str]:
     items = [x for x in items if x]
     for i, x in enumerate(items):
         if x in items[:i]:
-            raise _err(file, line, column, text, f"{x!r} listed twice")
+            raise _err(file, line, column, text, note("error.measures.listed_twice", item=x))
     return items
 
 
@@ -153,22 +164,22 @@ def _list(file, line, column, text) -> list[str]:
 def _register_row(file, line, row: dict) -> dict:
     rid = row["id"]
     if not rid or not _ID.match(rid):
-        raise _err(file, line, "id", rid, "an id is one word without spaces, ';' or ',' (e.g. QX-1.1.1)")
+        raise _err(file, line, "id", rid, note("error.measures.bad_id"))
     for col in ("task", "text"):
         if not row[col]:
-            raise _err(file, line, col, row[col], "must not be empty")
+            raise _err(file, line, col, row[col], note("error.plan.not_empty"))
     kind = row["due_kind"]
     if kind not in DUE_KINDS:
-        raise _err(file, line, "due_kind", kind, f"must be one of {', '.join(DUE_KINDS)}")
+        raise _err(file, line, "due_kind", kind, note("error.plan.one_of", choices=list(DUE_KINDS)))
     due = _date(file, line, "due", row["due"], required=kind in CALENDAR_KINDS)
     if due is not None and kind in ("recurring", "ongoing"):
-        raise _err(file, line, "due", row["due"], f"a {kind} measure has no due date; leave it empty or change due_kind")
+        raise _err(file, line, "due", row["due"], note("error.measures.due_not_dated", kind=kind))
     out = {c: row.get(c, "") for c in REGISTER_COLUMNS if c not in LIST_COLUMNS}
     out.update(id=rid, due=due)
     for col in LIST_COLUMNS:
         out[col] = _list(file, line, col, row.get(col, ""))
     if not out["lead_units"]:
-        raise _err(file, line, "lead_units", row["lead_units"], "a measure needs at least one lead unit (牵头单位)")
+        raise _err(file, line, "lead_units", row["lead_units"], note("error.measures.no_lead"))
     return out
 
 
@@ -196,13 +207,13 @@ def read_register(path) -> pd.DataFrame:
         the line, the column and the value.
     """
     file = str(path)
-    header, body, codec = _csv_rows(path, "measures register")
-    _check_header(file, header, REGISTER_COLUMNS, _REQUIRED, "measures register")
+    header, body, codec = _csv_rows(path, _REGISTER)
+    _check_header(file, header, REGISTER_COLUMNS, _REQUIRED, _REGISTER)
     rows, seen = [], {}
     for line, cells in body:
         r = _register_row(file, line, _cells(file, header, line, cells))
         if r["id"] in seen:
-            raise _err(file, line, "id", r["id"], f"duplicate id (first on line {seen[r['id']]})")
+            raise _err(file, line, "id", r["id"], note("error.measures.duplicate_id", line=seen[r["id"]]))
         seen[r["id"]] = line
         rows.append({**r, "line": line})
     frame = pd.DataFrame(rows, columns=[*REGISTER_COLUMNS, "line"])
@@ -242,21 +253,22 @@ def read_status(path, register: pd.DataFrame | None = None) -> pd.DataFrame:
         ``done`` twice or a ``reopened`` of a measure not done: file, line, column, value.
     """
     file = str(path)
-    header, body, codec = _csv_rows(path, "status file")
-    _check_header(file, header, STATUS_COLUMNS, ("id", "date", "status"), "status file")
+    header, body, codec = _csv_rows(path, _STATUS_FILE)
+    _check_header(file, header, STATUS_COLUMNS, ("id", "date", "status"), _STATUS_FILE)
     known = None if register is None else list(register["id"])
     rows = []
     for line, cells in body:
         r = _cells(file, header, line, cells)
         if known is not None and r["id"] not in known:
             near = difflib.get_close_matches(r["id"], known, n=3)
-            hint = f"; closest: {', '.join(near)}" if near else ""
-            raise _err(file, line, "id", r["id"], f"no measure with this id in the register{hint}")
+            problem = (note("error.measures.unknown_id_hint", closest=list(near)) if near
+                       else note("error.measures.unknown_id"))
+            raise _err(file, line, "id", r["id"], problem)
         status = r["status"].lower()
         if status not in EVENTS:
-            raise _err(file, line, "status", r["status"], f"must be one of {', '.join(EVENTS)}")
+            raise _err(file, line, "status", r["status"], note("error.plan.one_of", choices=list(EVENTS)))
         if status == "note" and not r.get("note"):
-            raise _err(file, line, "note", "", "a 'note' line needs the note")
+            raise _err(file, line, "note", "", note("error.measures.note_needed"))
         day = _date(file, line, "date", r["date"], required=True)
         rows.append({"id": r["id"], "date": day, "status": status, "note": r.get("note", ""), "by": r.get("by", ""),
                      "line": line})
@@ -271,11 +283,10 @@ def _check_sequence(file, events: pd.DataFrame) -> None:
     done: dict[str, pd.Timestamp | None] = {}
     for r in events.sort_values(["date", "line"], kind="stable").itertuples():
         if r.status == "done" and done.get(r.id) is not None:
-            raise _err(file, r.line, "status", r.status, f"{r.id} is already done on {done[r.id]:%Y-%m-%d}; "
-                                                        "append a 'reopened' line first")
+            raise _err(file, r.line, "status", r.status,
+                       note("error.measures.already_done", id=r.id, date=f"{done[r.id]:%Y-%m-%d}"))
         if r.status == "reopened" and done.get(r.id) is None:
-            raise _err(file, r.line, "status", r.status, f"{r.id} is not done on {r.date:%Y-%m-%d}, so it cannot be "
-                                                        "reopened")
+            raise _err(file, r.line, "status", r.status, note("error.measures.not_done", id=r.id, date=f"{r.date:%Y-%m-%d}"))
         if r.status != "note":
             done[r.id] = r.date if r.status == "done" else None
 

@@ -39,6 +39,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .notes import note
+
 __all__ = ["DUE_KINDS", "Due", "parse_due", "find_due_phrases", "CALENDAR_KINDS"]
 
 #: Kinds of deadline, in the order of the table above (``ambiguous`` last).
@@ -60,7 +62,8 @@ class Due:
     text : str
         The words as written in the plan (the phrase read).
     note : str
-        The rule applied, or why the words are ambiguous.
+        The rule applied, or why the words are ambiguous: an :class:`airq.notes.Note` (its English
+        text; ``render(due.note, "zh")`` says it in Chinese).
     """
 
     due: dt.date | None
@@ -124,23 +127,25 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+#: The rule applied to each kind of phrase: notes of the catalogue (``[note.measures.due]``), English as
+#: written here before, said in Chinese with ``airq.notes.render(due.note, "zh")``.
 _RULES = {
-    "date": "a day: due that day",
-    "xun_上": "上旬 ends on the 10th: due by the 10th",
-    "xun_中": "中旬 ends on the 20th: due by the 20th",
-    "xun_下": "下旬 ends with the month: due on its last day",
-    "month_end": "月底/月末 (前): due on the last day of the month",
-    "month": "a month: due on its last day",
-    "month_range": "a range of months: due at the end of its last month",
-    "date_range": "a range of days: due on its last day",
-    "quarter_end": "季度末: due on the last day of the quarter",
-    "quarter": "a quarter: due on its last day",
-    "half": "上半年 / 下半年: due on 30 June / 31 December",
-    "year_end": "年底/年末 (前): due on 31 December",
-    "year_in": "年内: within the year, due on 31 December",
-    "year_range": "a range of years: due on 31 December of the last",
-    "recurring": "recurs (每…): no single deadline",
-    "ongoing": "持续/长期/常态化: no deadline",
+    "date": note("measures.due.date"),
+    "xun_上": note("measures.due.xun_early"),
+    "xun_中": note("measures.due.xun_mid"),
+    "xun_下": note("measures.due.xun_late"),
+    "month_end": note("measures.due.month_end"),
+    "month": note("measures.due.month"),
+    "month_range": note("measures.due.month_range"),
+    "date_range": note("measures.due.date_range"),
+    "quarter_end": note("measures.due.quarter_end"),
+    "quarter": note("measures.due.quarter"),
+    "half": note("measures.due.half"),
+    "year_end": note("measures.due.year_end"),
+    "year_in": note("measures.due.year_in"),
+    "year_range": note("measures.due.year_range"),
+    "recurring": note("measures.due.recurring"),
+    "ongoing": note("measures.due.ongoing"),
 }
 
 
@@ -151,7 +156,7 @@ def _calendar(name: str, m: re.Match, plan_year: int | None) -> tuple[dt.date | 
     if name == "year_range":
         return dt.date(int(g["y2"]), 12, 31), "range", _RULES["year_range"]
     if year is None:
-        return None, "ambiguous", "no year in the words and no plan year given"
+        return None, "ambiguous", note("measures.due.no_year")
     if name == "year_end":
         return dt.date(year, 12, 31), ("range" if g["e"] == "内" else "month_end"), \
             _RULES["year_in" if g["e"] == "内" else "year_end"]
@@ -161,10 +166,10 @@ def _calendar(name: str, m: re.Match, plan_year: int | None) -> tuple[dt.date | 
         return _quarter(m, year)
     month = _num(g["m"])
     if not 1 <= month <= 12:
-        return None, "ambiguous", f"month {month} is not a month of the calendar"
+        return None, "ambiguous", note("measures.due.bad_month", month=month)
     if name == "month_before":
-        return None, "ambiguous", (f"'{m.group(0).strip()}' reads as before month {month} begins (due by the end of "
-                                   f"month {month - 1 or 12}) or by the end of month {month}; the plan does not say which")
+        return None, "ambiguous", note("measures.due.month_before", words=m.group(0).strip(), month=month,
+                                       previous=month - 1 or 12)
     if name in ("month_end", "month"):
         return _month_end(year, month), ("month_end" if name == "month_end" else "range"), _RULES[name]
     if name == "xun":
@@ -179,23 +184,22 @@ def _calendar(name: str, m: re.Match, plan_year: int | None) -> tuple[dt.date | 
     y2 = int(g["y2"]) if g.get("y2") else year
     m2 = _num(g["m2"]) if g.get("m2") else month
     if not 1 <= m2 <= 12:
-        return None, "ambiguous", f"month {m2} is not a month of the calendar"
+        return None, "ambiguous", note("measures.due.bad_month", month=m2)
     return _day(y2, m2, _num(g["d2"]), "range", _RULES["date_range"])
 
 
 def _quarter(m: re.Match, year: int):
     if m.group("qs") in ("前", "之前", "以前"):
-        return None, "ambiguous", (f"'{m.group(0).strip()}' reads as before the quarter begins or by its end; "
-                                   "the plan does not say which")
+        return None, "ambiguous", note("measures.due.quarter_before", words=m.group(0).strip())
     kind = "month_end" if m.group("qs") in ("末", "底") else "range"
     return _month_end(year, 3 * _num(m.group("q"))), kind, _RULES["quarter_end" if kind == "month_end" else "quarter"]
 
 
-def _day(year, month, day, kind, note):
+def _day(year, month, day, kind, rule):
     try:
-        return dt.date(year, month, day), kind, note
+        return dt.date(year, month, day), kind, rule
     except ValueError:
-        return None, "ambiguous", f"{year}-{month:02d}-{day:02d} is not a day of the calendar"
+        return None, "ambiguous", note("measures.due.bad_day", year=year, month=month, day=day)
 
 
 def _month_range(g: dict, year: int, month: int):
@@ -206,11 +210,11 @@ def _month_range(g: dict, year: int, month: int):
     elif y2:
         y2 = int(y2)
     elif m2 < month:
-        return None, "ambiguous", f"the range {month}–{m2} 月 runs backwards; the plan does not say it ends the next year"
+        return None, "ambiguous", note("measures.due.backwards", first=month, last=m2)
     else:
         y2 = year
     if not 1 <= m2 <= 12:
-        return None, "ambiguous", f"month {m2} is not a month of the calendar"
+        return None, "ambiguous", note("measures.due.bad_month", month=m2)
     return _month_end(y2, m2), "range", _RULES["month_range"]
 
 
@@ -218,8 +222,8 @@ def _reading(name: str, m: re.Match, plan_year: int | None) -> Due:
     words = m.group(0).strip()
     if name in ("recurring", "ongoing"):
         return Due(None, name, words, _RULES[name])
-    due, kind, note = _calendar(name, m, plan_year)
-    return Due(due, kind, words, note)
+    due, kind, rule = _calendar(name, m, plan_year)
+    return Due(due, kind, words, rule)
 
 
 def _blank_titles(text: str) -> str:
@@ -289,7 +293,7 @@ def parse_due(text: str, plan_year: int | None = None) -> Due:
     """
     words = str(text or "").replace("**", "").strip()
     if not words:
-        return Due(None, "ongoing", "", "the plan states no time for the measure: no deadline")
+        return Due(None, "ongoing", "", note("measures.due.no_time"))
     found = [d for _, _, d in find_due_phrases(words, plan_year)]
     dated = [d for d in found if d.kind not in ("recurring", "ongoing")]
     if len(dated) == 1:
@@ -298,9 +302,9 @@ def parse_due(text: str, plan_year: int | None = None) -> Due:
         if len({(d.due, d.kind) for d in dated}) == 1:
             return dated[0]
         shown = "; ".join(d.text for d in dated)
-        return Due(None, "ambiguous", words, f"several deadlines in one text ({shown}); split the measure")
+        return Due(None, "ambiguous", words, note("measures.due.several", shown=shown))
     for kind in ("recurring", "ongoing"):
         hit = [d for d in found if d.kind == kind]
         if hit:
             return hit[0]
-    return Due(None, "ambiguous", words, "no reading rule matches these words (docs/measures.md)")
+    return Due(None, "ambiguous", words, note("measures.due.no_rule"))

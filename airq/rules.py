@@ -39,6 +39,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .notes import note
+
 __all__ = [
     "RuleSet",
     "LimitSet",
@@ -127,7 +129,8 @@ class LimitSet:
         try:
             pair = self.limits[(pollutant, averaging)]
         except KeyError:
-            raise KeyError(f"{self.standard} ({self.phase}) has no {averaging} limit for {pollutant!r}") from None
+            raise KeyError(note("error.rules.no_limit", standard=self.standard, phase=self.phase, averaging=averaging,
+                                pollutant=repr(pollutant))) from None
         if grade not in (1, 2):
             raise ValueError(f"grade must be 1 or 2, not {grade!r}")
         return pair[grade - 1]
@@ -196,7 +199,7 @@ class RuleSet:
         name = f"{pollutant}_{averaging}"
         if name not in self.breakpoints:
             valid = sorted(self.breakpoints)
-            raise ValueError(f"{self.name} has no breakpoint table {name!r}; tables: {', '.join(valid)}")
+            raise ValueError(note("error.rules.no_table", rules=self.name, name=repr(name), tables=list(valid)))
         return name
 
     def scaled_table(self, table: str) -> tuple[np.ndarray, int]:
@@ -272,7 +275,7 @@ def get_rules(rules: "str | RuleSet") -> RuleSet:
         raise TypeError(f"rules must be a rule-set name or RuleSet, not {type(rules).__name__}")
     name = rules if rules in RULE_NAMES else _ALIASES.get(rules.strip().lower())
     if name is None:
-        raise ValueError(f"unknown rule set {rules!r}; known: {', '.join(RULE_NAMES)} (or 2012, 2026)")
+        raise ValueError(note("error.rules.unknown", name=repr(rules), known=list(RULE_NAMES)))
     return _load_ruleset(name)
 
 
@@ -290,7 +293,7 @@ def _as_date(day) -> _dt.date:
         try:
             return pd.Timestamp(day).date()
         except ValueError:
-            raise ValueError(f"not a date: {day!r} (expected YYYY-MM-DD)") from None
+            raise ValueError(note("error.rules.not_date", value=repr(day))) from None
     raise TypeError(f"not a date: {day!r}")
 
 
@@ -310,7 +313,7 @@ def rules_for_dates(dates) -> np.ndarray:
     if idx.tz is not None:
         idx = idx.tz_convert("Asia/Shanghai").tz_localize(None)  # the Beijing-time date decides
     if idx.hasnans:
-        raise ValueError("cannot pick rules for a missing date (NaT)")
+        raise ValueError(note("error.rules.no_date"))
     new = idx >= pd.Timestamp(CHANGEOVER)
     return np.where(new, "HJ633-2026", "HJ633-2012")
 
@@ -353,14 +356,14 @@ def get_limits(name: str, phase: str | None = None) -> LimitSet:
     ``phase=None`` gives the first phase of the standard.
     """
     if name not in ("GB3095-2012", "GB3095-2026"):
-        raise ValueError(f"unknown limits {name!r}; known: GB3095-2012, GB3095-2026")
+        raise ValueError(note("error.rules.unknown_limits", name=repr(name)))
     phases = _load_limit_phases(name)
     if phase is None:
         return phases[0]
     for ph in phases:
         if ph.phase == phase:
             return ph
-    raise ValueError(f"{name} has no phase {phase!r}; phases: {', '.join(p.phase for p in phases)}")
+    raise ValueError(note("error.rules.no_phase", name=name, phase=repr(phase), phases=[p.phase for p in phases]))
 
 
 def limits_for(day) -> LimitSet:

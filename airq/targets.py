@@ -83,6 +83,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .notes import note
 from .rounding import round_decimal_string
 
 __all__ = [
@@ -137,7 +138,7 @@ PM25_SAFE_LEVEL = 500
 def _exact(value: Any, name: str) -> Fraction:
     """``value`` as an exact Fraction (a float means its shortest repr)."""
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"{name}: expected a number, got {value!r}")
+        raise ValueError(note("error.targets.number", name=name, value=repr(value)))
     if isinstance(value, Fraction):
         return value
     if isinstance(value, (int, np.integer)):
@@ -145,55 +146,55 @@ def _exact(value: Any, name: str) -> Fraction:
     if isinstance(value, (float, np.floating)):
         f = float(value)
         if not math.isfinite(f):
-            raise ValueError(f"{name}: expected a finite number, got {value!r}")
+            raise ValueError(note("error.targets.finite", name=name, value=repr(value)))
         return Fraction(Decimal(repr(f)))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"{name}: expected a finite number, got {value!r}")
+            raise ValueError(note("error.targets.finite", name=name, value=repr(value)))
         return Fraction(value)
     if isinstance(value, str):
         try:
             d = Decimal(value.strip())
         except InvalidOperation:
-            raise ValueError(f"{name}: not a number: {value!r}") from None
+            raise ValueError(note("error.targets.not_number", name=name, value=repr(value))) from None
         if not d.is_finite():
-            raise ValueError(f"{name}: expected a finite number, got {value!r}")
+            raise ValueError(note("error.targets.finite", name=name, value=repr(value)))
         return Fraction(d)
     if isinstance(value, numbers.Rational):
         return Fraction(value.numerator, value.denominator)
-    raise ValueError(f"{name}: expected a number, got {type(value).__name__} {value!r}")
+    raise ValueError(note("error.targets.number_type", name=name, type=type(value).__name__, value=repr(value)))
 
 
 def _count(value: Any, name: str) -> int:
     """A non-negative whole number of days (an integral float such as 12.0 is accepted)."""
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"{name}: expected a whole number of days, got {value!r}")
+        raise ValueError(note("error.targets.whole_days", name=name, value=repr(value)))
     if isinstance(value, (int, np.integer)):
         n = int(value)
     else:
         try:
             x = _exact(value, name)
         except ValueError:
-            raise ValueError(f"{name}: expected a whole number of days, got {value!r}") from None
+            raise ValueError(note("error.targets.whole_days", name=name, value=repr(value))) from None
         if x.denominator != 1:
-            raise ValueError(f"{name}: expected a whole number of days, got {value!r}")
+            raise ValueError(note("error.targets.whole_days", name=name, value=repr(value)))
         n = int(x)
     if n < 0:
-        raise ValueError(f"{name}: must not be negative, got {value!r}")
+        raise ValueError(note("error.targets.negative", name=name, value=repr(value)))
     return n
 
 
 def _ratio(value: Any, name: str) -> Fraction:
     r = _exact(value, name)
     if not 0 <= r <= 100:
-        raise ValueError(f"{name}: a ratio in percent must be between 0 and 100, got {value!r}")
+        raise ValueError(note("error.targets.ratio", name=name, value=repr(value)))
     return r
 
 
 def _nonneg(value: Any, name: str) -> Fraction:
     x = _exact(value, name)
     if x < 0:
-        raise ValueError(f"{name}: must not be negative, got {value!r}")
+        raise ValueError(note("error.targets.negative", name=name, value=repr(value)))
     return x
 
 
@@ -201,20 +202,21 @@ def _decimals(value: Any, name: str = "reporting_decimals") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < 0:
-        raise ValueError(f"{name}: expected None (strict comparison) or a whole number >= 0, got {value!r}")
+        raise ValueError(note("error.targets.decimals", name=name, value=repr(value)))
     return int(value)
 
 
 def _n_days(value: Any, name: str = "n_days") -> int:
     n = _count(value, name)
     if n < 1:
-        raise ValueError(f"{name}: the year needs at least one expected valid day, got {value!r}")
+        raise ValueError(note("error.targets.n_days", name=name, value=repr(value)))
     return n
 
 
 def _not_more(small: int, small_name: str, big: int, big_name: str) -> None:
+    """``small`` <= ``big``, else a ValueError naming both (``big_name`` an argument or a note: the days of ...)."""
     if small > big:
-        raise ValueError(f"{small_name} ({small}) must not exceed {big_name} ({big})")
+        raise ValueError(note("error.targets.not_more", small_name=small_name, small=small, big_name=big_name, big=big))
 
 
 def _round(x: Fraction, decimals: int) -> Fraction:
@@ -297,9 +299,9 @@ def _date(value: Any, name: str = "as_of") -> _dt.date:
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError):
-        raise ValueError(f"{name}: not a date: {value!r}") from None
+        raise ValueError(note("error.targets.not_date", name=name, value=repr(value))) from None
     if ts is pd.NaT or pd.isna(ts):
-        raise ValueError(f"{name}: not a date: {value!r}")
+        raise ValueError(note("error.targets.not_date", name=name, value=repr(value)))
     return ts.date()
 
 
@@ -307,7 +309,7 @@ def _remaining_calendar_days(as_of: Any, year: int) -> tuple[_dt.date, int, int]
     """(as_of date, calendar days elapsed up to and including as_of, calendar days after it)."""
     day = _date(as_of)
     if day.year != year:
-        raise ValueError(f"as_of: {day.isoformat()} is not in year {year}")
+        raise ValueError(note("error.targets.as_of_year", date=day.isoformat(), year=year))
     elapsed = day.timetuple().tm_yday
     return day, elapsed, days_in_year(year) - elapsed
 
@@ -333,7 +335,7 @@ def days_in_year(year: int) -> int:
     .. [1] standards.md §4 (N = 365/366 minus ...), §2.3 (analysers run 365 (366) days).
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not 1 <= int(year) <= 9999:
-        raise ValueError(f"year: expected a whole year between 1 and 9999, got {year!r}")
+        raise ValueError(note("error.targets.year_range", value=repr(year)))
     return 366 if calendar.isleap(int(year)) else 365
 
 
@@ -382,9 +384,7 @@ def expected_valid_days(year: int, *, invalid_so_far: int = 0, dust_days: int = 
     inv = _count(invalid_so_far, "invalid_so_far")
     dust = _count(dust_days, "dust_days")
     if inv + dust >= total:
-        raise ValueError(
-            f"invalid_so_far ({inv}) + dust_days ({dust}) leave no valid day in {year} ({total} days)"
-        )
+        raise ValueError(note("error.targets.no_valid_day_left", invalid=inv, dust=dust, year=year, total=total))
     return total - inv - dust
 
 
@@ -828,7 +828,7 @@ def pm25_ceiling(
     d = _count(valid_days_so_far, "valid_days_so_far")
     r_days = _count(remaining_days, "remaining_days")
     if d + r_days == 0:
-        raise ValueError("valid_days_so_far + remaining_days must be at least 1, got 0 + 0")
+        raise ValueError(note("error.targets.no_days"))
     if d == 0 and (mean_so_far is None or (isinstance(mean_so_far, float) and math.isnan(mean_so_far))):
         m = Fraction(0)
     else:
@@ -1026,13 +1026,11 @@ def o3_p90_allowance(
     if sorted_values is not None:
         values = _o3_values(sorted_values)
         if d is not None and d != len(values):
-            raise ValueError(f"valid_days_so_far ({d}) differs from len(sorted_values) ({len(values)})")
+            raise ValueError(note("error.targets.o3_length", valid=d, length=len(values)))
         d = len(values)
         counted = sum(1 for v in values if exceeds(v))
         if exceed_so_far is not None and _count(exceed_so_far, "exceed_so_far") != counted:
-            raise ValueError(
-                f"exceed_so_far ({exceed_so_far!r}) differs from the {counted} values in sorted_values above {threshold}"
-            )
+            raise ValueError(note("error.targets.o3_count", given=repr(exceed_so_far), counted=counted, threshold=threshold))
         exceed_so_far = counted
         if values:
             p90 = _percentile(values, Fraction(9, 10))
@@ -1093,7 +1091,7 @@ def _decimals_map(reporting_decimals: Mapping[str, Any] | None, allowed: Iterabl
         if key in _UNASSESSABLE:  # a plan's options.decimals may carry them; nothing here uses them
             continue
         if key not in allowed:
-            raise ValueError(f"reporting_decimals: unknown key {key!r}; allowed: {', '.join(allowed)}")
+            raise ValueError(note("error.targets.decimals_key", entry=repr(key), allowed=list(allowed)))
         out[key] = _decimals(value, f"reporting_decimals[{key!r}]")
     return out
 
@@ -1162,25 +1160,20 @@ def _check_position(valid_days, good_days, heavy_days) -> tuple[int, int, int]:
     h = _count(heavy_days, "heavy_days")
     _not_more(g, "good_days", d, "valid_days")
     if g + h > d:
-        raise ValueError(
-            f"heavy_days ({h}) must not exceed the non-good days valid_days - good_days ({d} - {g} = {d - g}); "
-            "heavy days (AQI > 200) are non-good days"
-        )
+        raise ValueError(note("error.targets.heavy_nongood", heavy=h, valid=d, good=g, nongood=d - g))
     return d, g, h
 
 
 def _remaining(year: int, as_of: Any, remaining_valid_days: Any, d: int, d_name: str = "valid_days") -> int:
     if as_of is not None:
         _, elapsed, calendar_left = _remaining_calendar_days(as_of, year)
-        _not_more(d, d_name, elapsed, f"calendar days up to as_of ({elapsed})")
+        _not_more(d, d_name, elapsed, note("error.targets.days_to_as_of", elapsed=elapsed))
     if remaining_valid_days is not None:
         r = _count(remaining_valid_days, "remaining_valid_days")
         if as_of is not None:
-            _not_more(r, "remaining_valid_days", calendar_left, "calendar days after as_of")
+            _not_more(r, "remaining_valid_days", calendar_left, note("error.targets.days_after_as_of"))
         elif d + r > days_in_year(year):
-            raise ValueError(
-                f"valid_days ({d}) + remaining_valid_days ({r}) exceed the {days_in_year(year)} days of {year}"
-            )
+            raise ValueError(note("error.targets.year_days", valid=d, remaining=r, total=days_in_year(year), year=year))
         return r
     if as_of is None:
         raise ValueError("remaining_valid_days: give remaining_valid_days or as_of (default = every calendar day after as_of)")
@@ -1276,12 +1269,12 @@ def whatif(
        §2.9 (ratios; dust deduction readings).
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-        raise ValueError(f"year: expected a whole year, got {year!r}")
+        raise ValueError(note("error.targets.whole_year", value=repr(year)))
     year = int(year)
     days_in_year(year)
     d, g, h = _check_position(valid_days, good_days, heavy_days)
     d_pm = d if pm25_valid_days is None else _count(pm25_valid_days, "pm25_valid_days")
-    _not_more(d_pm, "pm25_valid_days", days_in_year(year), f"the days of {year}")
+    _not_more(d_pm, "pm25_valid_days", days_in_year(year), note("error.targets.days_of_year", year=year))
     rem = _remaining(year, as_of, remaining_valid_days, max(d, d_pm), "valid_days" if d >= d_pm else "pm25_valid_days")
     dust = _count(dust_days, "dust_days")
     _not_more(dust, "dust_days", rem, "remaining_valid_days")
@@ -1295,8 +1288,8 @@ def whatif(
         unanswered["pm25_mean"] = "remaining_pm25_mean"
     extra_ng = _count(0 if extra_nongood_days is None else extra_nongood_days, "extra_nongood_days")
     extra_h = _count(0 if extra_heavy_days is None else extra_heavy_days, "extra_heavy_days")
-    _not_more(extra_ng, "extra_nongood_days", r_eff, "the remaining non-dust days")
-    _not_more(extra_h, "extra_heavy_days", r_eff, "the remaining non-dust days")
+    _not_more(extra_ng, "extra_nongood_days", r_eff, note("error.targets.remaining_non_dust"))
+    _not_more(extra_h, "extra_heavy_days", r_eff, note("error.targets.remaining_non_dust"))
     if extra_nongood_days is not None:
         _not_more(extra_h, "extra_heavy_days", extra_ng, "extra_nongood_days")
     if d_pm == 0 and (pm25_mean is None or (isinstance(pm25_mean, float) and math.isnan(pm25_mean))):
@@ -1308,13 +1301,13 @@ def whatif(
 
     n = d + r_eff
     if n == 0:
-        raise ValueError("no valid day in the year: valid_days + remaining_valid_days - dust_days = 0")
+        raise ValueError(note("error.targets.no_valid_day"))
     good = None if "good_day_ratio" in unanswered else g + r_eff - extra_ng
     heavy = None if "heavy_day_ratio" in unanswered else h + extra_h
     good_ratio = None if good is None else Fraction(100 * good, n)
     heavy_ratio = None if heavy is None else Fraction(100 * heavy, n)
     if good is not None and heavy is not None and heavy > n - good:
-        raise ValueError(f"extra_heavy_days ({extra_h}) exceed the non-good days of the year; heavy days are non-good days")
+        raise ValueError(note("error.targets.extra_heavy", heavy=extra_h))
     n_pm = d_pm + r_eff
     pm = None if n_pm == 0 or "pm25_mean" in unanswered else (m * d_pm + x * r_eff) / n_pm
 
@@ -1327,7 +1320,7 @@ def whatif(
         if value is None:
             continue
         if key not in _WHATIF_TARGETS:
-            raise ValueError(f"targets: unknown or unsupported key {key!r} for whatif; allowed: {', '.join(_WHATIF_TARGETS)}")
+            raise ValueError(note("error.targets.whatif_key", entry=repr(key), allowed=list(_WHATIF_TARGETS)))
         if unanswered.get("good_day_ratio" if key == "good_days" else key):
             check = {"good_day_ratio": _ratio, "heavy_day_ratio": _ratio, "pm25_mean": _nonneg}.get(key)
             exact_targets[key] = check(value, f"targets[{key!r}]") if check else Fraction(_count(value, f"targets[{key!r}]"))
@@ -1341,7 +1334,7 @@ def whatif(
         elif key == "pm25_mean":
             t = exact_targets[key] = _nonneg(value, f"targets[{key!r}]")
             if pm is None:
-                raise ValueError("targets['pm25_mean']: no PM2.5 day in the year to judge")
+                raise ValueError(note("error.targets.no_pm25_day"))
             met[key] = _meets_max(pm, t, decs[key])
         else:
             t = exact_targets[key] = Fraction(_count(value, f"targets[{key!r}]"))
@@ -1388,7 +1381,7 @@ def _get(current: Mapping[str, Any], key: str) -> Any:
     try:
         return current[key]
     except KeyError:
-        raise ValueError(f"current: missing key {key!r}") from None
+        raise ValueError(note("error.targets.current_key", entry=repr(key))) from None
 
 
 def assess_targets(
@@ -1464,7 +1457,7 @@ def assess_targets(
     .. [1] standards.md §4 (all allowances), §2.6 (P90), §2.7 (published precision), §2.9.
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-        raise ValueError(f"year: expected a whole year, got {year!r}")
+        raise ValueError(note("error.targets.whole_year", value=repr(year)))
     year = int(year)
     days_in_year(year)
     if not hasattr(current, "keys") or not hasattr(current, "__getitem__"):
@@ -1477,28 +1470,25 @@ def assess_targets(
         r_days = calendar_left
     else:
         r_days = _count(remaining_valid_days, "remaining_valid_days")
-        _not_more(r_days, "remaining_valid_days", calendar_left, "calendar days after as_of")
+        _not_more(r_days, "remaining_valid_days", calendar_left, note("error.targets.days_after_as_of"))
 
     wanted = {}
     for key, value in targets.items():
         if value is None:
             continue
         if key in _UNASSESSABLE:
-            raise ValueError(
-                f"targets: {key!r} cannot be assessed (standards.md §4 has no allowance rule for it); "
-                f"remove it from targets. Assessable: {', '.join(ASSESSABLE_TARGETS)}"
-            )
+            raise ValueError(note("error.targets.unassessable", entry=repr(key), allowed=list(ASSESSABLE_TARGETS)))
         if key not in ASSESSABLE_TARGETS:
-            raise ValueError(f"targets: unknown key {key!r}; allowed: {', '.join(ASSESSABLE_TARGETS)}")
+            raise ValueError(note("error.targets.unknown_key", entry=repr(key), allowed=list(ASSESSABLE_TARGETS)))
         wanted[key] = value
 
     needs_days = any(k in wanted for k in ("good_day_ratio", "heavy_day_ratio", "good_days"))
     if needs_days:
         d, g, h = _check_position(_get(current, "valid_days"), _get(current, "good_days"), _get(current, "heavy_days"))
-        _not_more(d, "current['valid_days']", elapsed, f"calendar days up to as_of ({elapsed})")
+        _not_more(d, "current['valid_days']", elapsed, note("error.targets.days_to_as_of", elapsed=elapsed))
         n = d + r_days
         if n == 0:
-            raise ValueError("no valid day expected in the year (valid_days + remaining days = 0)")
+            raise ValueError(note("error.targets.no_day_expected"))
 
     def show(key: str) -> int:
         return decs[key] if decs.get(key) is not None else DISPLAY_DECIMALS[key]
@@ -1527,9 +1517,9 @@ def assess_targets(
         elif key == "pm25_mean":
             t = _nonneg(value, f"targets[{key!r}]")
             d_pm = _count(_get(current, "pm25_valid_days"), "current['pm25_valid_days']")
-            _not_more(d_pm, "current['pm25_valid_days']", elapsed, f"calendar days up to as_of ({elapsed})")
+            _not_more(d_pm, "current['pm25_valid_days']", elapsed, note("error.targets.days_to_as_of", elapsed=elapsed))
             if d_pm + r_days == 0:
-                raise ValueError("no PM2.5 day expected in the year (pm25_valid_days + remaining days = 0)")
+                raise ValueError(note("error.targets.no_pm25_day_expected"))
             a = pm25_ceiling(
                 t,
                 _get(current, "pm25_mean") if d_pm else None,
@@ -1546,9 +1536,9 @@ def assess_targets(
             t = _nonneg(value, f"targets[{key!r}]")
             vals = _get(current, "o3_8h")
             if vals is None:
-                raise ValueError("current['o3_8h']: the daily max-8h O3 values so far are needed for an o3_p90 target")
+                raise ValueError(note("error.targets.o3_needed"))
             vals = _o3_values(vals)
-            _not_more(len(vals), "len(current['o3_8h'])", elapsed, f"calendar days up to as_of ({elapsed})")
+            _not_more(len(vals), "len(current['o3_8h'])", elapsed, note("error.targets.days_to_as_of", elapsed=elapsed))
             a = o3_p90_allowance(t, len(vals) + r_days, sorted_values=vals, reporting_decimals=decs[key])
             cur = a.p90_so_far
             met = None if cur is None else _meets_max(cur, t, decs[key])

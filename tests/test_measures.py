@@ -436,7 +436,8 @@ heavy_day_ratio = 0.0
     (tmp_path / "st.csv").write_text("id,date,status,note,by\nGG-9,2023-06-12,done,,\n", encoding="utf-8")
     code, _, err = run(capsys, "report", "--config", tmp_path / "plan.toml", "--store", tmp_path / "store",
                        "--month", "2023-06", "--n-sims", "20", "--out", tmp_path / "reports")
-    assert code == 1 and err.startswith(f"airq: error: {tmp_path / 'st.csv'}: line 2, column id: ") and "Traceback" not in err
+    # the plan is Chinese, so is the error about its status file (issue 13)
+    assert code == 1 and err.startswith(f"airq: error: {tmp_path / 'st.csv'}：第 2 行，id 列：") and "Traceback" not in err
 
 
 def test_docs_state_the_reading_rules():
