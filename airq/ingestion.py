@@ -27,6 +27,7 @@ only read.
 from __future__ import annotations
 
 import hashlib
+import re
 import io as _io
 import tempfile
 import zlib
@@ -41,7 +42,8 @@ from . import io as readers
 from . import quality, store
 from .io._core import expand_sources
 from .io.encoding import check_encoding, is_utf8
-from .notes import note
+from .i18n import t
+from .notes import from_text, note, render
 from .unit_checks import co_unit_file_lines
 from .util import shorten
 
@@ -127,59 +129,75 @@ class IngestReport:
                 "hour_label": self.hour_label, "encodings": {k: list(v) for k, v in self.encodings.items()},
                 "notes": list(self.reader_notes)}
 
-    def _accounting_line(self) -> str:
+    def _accounting_line(self, lang: str = "en") -> str:
         a = self.accounting()
-        line = (f"rows: {a['read']} read = {a['added']} added + {a['replaced']} replaced + {a['unchanged']} unchanged"
-                f" + {a['conflicting_kept']} conflicting (stored values kept) + {a['duplicate_copies']} duplicate copies"
-                f" + {a['unknown_station']} of stations not in the plan + {a['reader_dropped']} left out by the reader")
+        line = t("cli.ingest.rows", lang, read=a["read"], added=a["added"], replaced=a["replaced"], unchanged=a["unchanged"],
+                 conflicting=a["conflicting_kept"], duplicates=a["duplicate_copies"], unknown=a["unknown_station"],
+                 dropped=a["reader_dropped"])
         if not a["balanced"]:
             parts = a["added"] + a["replaced"] + a["unchanged"] + a["conflicting_kept"] + a["duplicate_copies"] \
                 + a["unknown_station"] + a["reader_dropped"]
-            line += f"  — DOES NOT BALANCE: {a['read'] - parts} row(s) unaccounted for; please report this"
+            line += t("cli.ingest.unbalanced", lang, n=a["read"] - parts)
         return line
 
-    def summary(self) -> str:
-        """A few lines for the terminal."""
+    def summary(self, lang: str = "en") -> str:
+        """A few lines for the terminal, in ``lang`` (the string catalogue: ``cli.ingest``, ``note.store.ingest``;
+        the readers' notes said in ``lang`` where they are :class:`airq.notes.Note`)."""
         by_reason = self.flags.groupby("reason").size().to_dict() if len(self.flags) else {}
+        table = t(f"cli.ingest.table_{self.table}", lang) if self.table in ("hourly", "daily") else self.table
+        items = t("report.list_sep", lang).join(f"{k} {v}" for k, v in sorted(by_reason.items()))
+        res = self.result
         lines = [
-            f"read {self.rows_read} {self.table} rows from {len(self.files)} file(s) ({self.format})",
-            *self._assumptions(),
-            f"store: {self.result.rows_added} rows added, {self.result.rows_replaced} replaced, "
-            f"{len(self.result.conflicts)} conflicting values, {len(self.result.written)} file(s) written",
-            self._accounting_line(),
-            "flagged values (set missing, kept with a reason): "
-            + (", ".join(f"{k} {v}" for k, v in sorted(by_reason.items())) if by_reason else "none"),
+            t("cli.ingest.read", lang, rows=self.rows_read, table=table, files=len(self.files), format=self.format),
+            *self._assumptions(lang),
+            t("cli.ingest.stored", lang, added=res.rows_added, replaced=res.rows_replaced, conflicts=len(res.conflicts),
+              written=len(res.written)),
+            self._accounting_line(lang),
+            t("cli.ingest.flagged", lang, items=items or t("cli.ingest.none", lang)),
         ]
-        lines[1:1] = list(self.reader_notes)
-        lines += co_unit_file_lines(self.flags, self.format)  # a CO series in the wrong unit: one line per file
+        lines[1:1] = [render(n, lang) for n in self.reader_notes]
+        # a CO series in the wrong unit: one line per file
+        lines += [render(line, lang) for line in co_unit_file_lines(self.flags, self.format)]
         unparsed = self.flags[self.flags["detail"].astype(str).str.contains(" line ", regex=False)] if len(self.flags) else self.flags
         for row in unparsed.head(5).itertuples():
-            lines.append(f"  {row.detail}: {row.reason} ({row.value!r}) -> missing")
+            lines.append(t("note.store.ingest.unparsed", lang, detail=_where_text(row.detail, lang),
+                           reason=render(from_text(row.reason, "error.read"), lang), value=row.value))
         if len(unparsed) > 5:
-            lines.append(f"  ... {len(unparsed) - 5} more unparseable values (all kept in the store's quality/ folder)")
-        if len(self.result.conflicts):
-            lines.append("conflicts were NOT written over the stored values; see the store's conflicts/ folder")
+            lines.append(t("note.store.ingest.more_unparsed", lang, n=len(unparsed) - 5))
+        if len(res.conflicts):
+            lines.append(t("cli.ingest.conflicts", lang))
         return "\n".join(lines)
 
-    def _assumptions(self) -> list:
+    def _assumptions(self, lang: str = "en") -> list:
         """The hour-label convention and the non-UTF-8 encodings, as terminal lines."""
         out = []
         if self.hour_label == "end":
-            out.append("hour stamps read as the END of the hour (Chinese convention; --hour-label start if your file stamps the start)")
+            out.append(t("cli.ingest.hour_end", lang))
         elif self.hour_label == "start":
-            out.append("hour stamps read as the START of the hour (--hour-label start; Chinese data stamp the end: --hour-label end)")
+            out.append(t("cli.ingest.hour_start", lang))
         if self.format != "aqistudy":  # the aqistudy notes list the encodings already
-            how = "detected" if self.encoding_detected else "given"
+            how = note("store.ingest.detected") if self.encoding_detected else note("store.ingest.given")
             for codec, names in sorted(self.encodings.items()):
                 if not is_utf8(codec):
-                    out.append(f"encoding: {codec} ({how}) for {len(names)} file(s): {_first(names)}")
+                    out.append(note("store.ingest.encoding", codec=codec, how=how, n=len(names), files=_first(names)).to(lang))
         return out
 
 
-def _first(items, n: int = _SHOW) -> str:
-    """``a, b, c, d and 3 more``."""
+_WHERE = re.compile(r"(?P<source>.*) line (?P<line>\d+) column (?P<column>.*)")
+
+
+def _where_text(detail, lang: str) -> str:
+    """A flag's ``detail`` (``"<file> line 4 column pm25"``, stored in English as data) in ``lang``."""
+    m = _WHERE.fullmatch(str(detail))
+    return note("store.ingest.where_line_column", **m.groupdict()).to(lang) if m else render(detail, lang)
+
+
+def _first(items, n: int = _SHOW):
+    """``a, b, c, d and 3 more`` (a note: the list is said with the language's separator)."""
     items = [str(x) for x in items]
-    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+    if len(items) > n:
+        return note("store.ingest.items_more", items=items[:n], n=len(items) - n)
+    return note("store.ingest.items", items=items)
 
 
 def _plan_names(known_stations) -> dict:
@@ -191,7 +209,7 @@ def _plan_names(known_stations) -> dict:
     return {str(k): "" for k in known_stations}
 
 
-def _labelled(codes, names: dict) -> str:
+def _labelled(codes, names: dict):
     """The first few codes with their names where known, and how many more."""
     return _first([f"{c} {names[c]}".strip() if names.get(c) else c for c in codes])
 
@@ -222,7 +240,7 @@ def check_plan_match(frame: pd.DataFrame, known_stations) -> None:
     if "station_name" in frame.columns:
         sub = frame.loc[rows].drop_duplicates("station")
         names = {str(c): "" if pd.isna(n) else str(n) for c, n in zip(sub["station"], sub["station_name"])}
-    where = f"{bad[0]}" if len(bad) == 1 else f"{len(bad)} of the {len(files)} files ({_first(bad)})"
+    where = f"{bad[0]}" if len(bad) == 1 else note("store.ingest.where_files", n=len(bad), total=len(files), files=_first(bad))
     raise PlanMismatchError(note("error.plan_mismatch", where=where, n_found=len(found), found=_labelled(found, names),
                                  n_plan=len(plan), plan=_labelled(list(plan), plan)))
 
@@ -309,7 +327,7 @@ def ingest_files(
         A partition the ingest would merge into differs from the manifest; nothing is written.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        raise ValueError(note("error.store.unknown_format", format=fmt, formats=list(FORMATS)))
     encoding = check_encoding(encoding)
     store.check_lock(store_dir, wait=wait, on_wait=on_wait)  # fail (or wait) before reading anything
     table, patterns = FORMATS[fmt]
@@ -351,7 +369,7 @@ def ingest_files(
     notes = readers.aqistudy_summary(attrs["aqistudy"]) if "aqistudy" in attrs else []
     notes += [n for n in attrs.get("read_notes", []) if n not in notes]  # header-only files, repeated lines, cut last lines
     if n_read == 0:
-        notes.append("nothing to store: no file holds a data row")
+        notes.append(note("store.ingest.nothing_to_store"))
     return IngestReport(
         fmt, table, files, n_read, result, flags, flags_file, notes,
         hour_label=hour_label if table == "hourly" else None,

@@ -10,9 +10,11 @@ the catalogue) renders as it is.
 
 from __future__ import annotations
 
-from .i18n import t
+from functools import lru_cache
 
-__all__ = ["Note", "note", "render"]
+from .i18n import fields, section, t
+
+__all__ = ["Note", "note", "render", "from_text"]
 
 
 class Note(str):
@@ -50,3 +52,18 @@ def note(key: str, **fields) -> Note:
 def render(text, lang: str) -> str:
     """A note in ``lang``: a :class:`Note` from the catalogue, any other text as it is."""
     return text.to(lang) if isinstance(text, Note) else str(text)
+
+
+@lru_cache(maxsize=None)
+def _fieldless(prefix: str) -> dict:
+    """{English text: key} of the notes under ``note.<prefix>`` that have no fields."""
+    return {text: f"{prefix}.{k}" for k, text in section(f"note.{prefix}", "en").items() if not fields(text)}
+
+
+def from_text(text, prefix: str):
+    """The note under ``note.<prefix>`` whose English text is ``text`` (a sentence stored as data — a flag's
+    reason in the store — said again in the reader's language), else ``text`` as it is."""
+    if isinstance(text, Note):
+        return text
+    key = _fieldless(prefix).get(str(text))
+    return Note(key, {}) if key else text

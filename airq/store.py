@@ -136,10 +136,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import daily_cache as _cache
-from .notes import note as _note
+from .notes import Note, note
 from . import store_read as _store_read
 from .quality import POLLUTANTS, _canonical, _where
-from .store_integrity import StoreCorrupt, StoreError, StoreLocked, check_file, file_record, parquet_rows, sha256_file, verify_hint
+from .store_integrity import StoreCorrupt, StoreError, StoreLocked, check_file, file_record, parquet_rows, sha256_file
+from .store_integrity import verify_tail as _tail
 from .store_integrity import verify_store as _verify_store
 from .store_lock import LOCK, check_lock, describe_holder, holds_lock, lock, lock_holder
 from .util import label as _label
@@ -291,7 +292,7 @@ def _source_entries(sources) -> list[dict]:
         seen.add(given)
         p = Path(given)
         if not p.is_file():
-            raise FileNotFoundError(f"ingest: source file {given!r} does not exist (sources are recorded in the manifest with their sha256)")
+            raise FileNotFoundError(note("error.store.source_missing", path=given))
         out.append({"path": given, "size": p.stat().st_size, "sha256": sha256_file(p)})
     return out
 
@@ -362,31 +363,26 @@ def read_manifest(store_dir=DEFAULT_STORE) -> dict:
     path = store / MANIFEST
     if not path.exists():
         return _empty_manifest()
-    lost = (f"the store's record of its files is lost, so none of them can be checked: ingest the raw files again into a new "
-            f"store folder (`airq verify --store {store}` lists the files that are there)")
+    lost = note("error.store.manifest_lost", store=str(store))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise StoreCorrupt(f"the manifest {path} is not valid JSON ({_short(str(exc), 80)}): {lost}") from None
+        raise StoreCorrupt(note("error.store.manifest_not_json", path=str(path), why=_short(str(exc), 80), lost=lost)) from None
     except OSError as exc:
-        raise StoreCorrupt(f"the manifest {path} cannot be read ({exc.strerror or exc}); check its permissions, or {lost}") from None
+        raise StoreCorrupt(note("error.store.manifest_unreadable", path=str(path), why=str(exc.strerror or exc), lost=lost)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StoreCorrupt(f"the manifest {path} is not an airq store manifest (no \"format\": \"{FORMAT}\"): {lost}")
+        raise StoreCorrupt(note("error.store.manifest_not_airq", path=str(path), format=FORMAT, lost=lost))
     if data.get("format_version") != FORMAT_VERSION:
-        raise StoreError(f"the manifest {path} has format_version {data.get('format_version')!r} and this airq reads "
-                         f"{FORMAT_VERSION}: use the airq version that wrote the store")
+        raise StoreError(note("error.store.manifest_version", path=str(path), version=data.get("format_version"),
+                              expected=FORMAT_VERSION))
     if not isinstance(data.get("partitions", {}), dict) or not isinstance(data.get("ingests", []), list) \
             or not isinstance(data.get("files", {}), dict):
-        raise StoreCorrupt(f"the manifest {path} is damaged (partitions, files or ingests of the wrong type): {lost}")
+        raise StoreCorrupt(note("error.store.manifest_damaged", path=str(path), lost=lost))
     return data
 
 
 def _journal_damaged(store: Path, why: str) -> StoreCorrupt:
-    return StoreCorrupt(
-        f"the journal {store / _JOURNAL} of an interrupted commit is unreadable ({why}): `airq verify --store {store} --recover` "
-        "will finish that commit from the staged files whose sha256 the staged manifest records (or, if the new manifest is "
-        "already in place, only remove the journal) and then check every file"
-    )
+    return StoreCorrupt(note("error.store.journal_damaged", journal=str(store / _JOURNAL), why=why, store=str(store)))
 
 
 def _roll_forward(store: Path) -> list[str]:
@@ -409,13 +405,13 @@ def _roll_forward(store: Path) -> list[str]:
                 done.append(final_rel)
                 _fault_point(f"replaced {final_rel}")
             elif not final.exists():
-                raise _journal_damaged(store, f"it names {tmp_rel} and {final_rel}, and neither exists")
+                raise _journal_damaged(store, note("error.store.journal_names_neither", tmp=tmp_rel, final=final_rel))
         for d in {(store / f).parent for _, f in pairs}:
             _fsync_dir(d)
         journal.unlink()
     except OSError as exc:
-        raise StoreError(f"cannot finish the interrupted commit of {store} ({exc.strerror or exc}: {exc.filename}); "
-                         "check the folder's permissions and free space, then run any airq command on it again") from None
+        raise StoreError(note("error.store.cannot_finish", store=str(store), why=str(exc.strerror or exc),
+                              file=exc.filename)) from None
     _fsync_dir(store)
     _fault_point("journal removed")
     return done
@@ -450,7 +446,7 @@ def recover(store_dir=DEFAULT_STORE) -> list[str]:
     """
     store = Path(store_dir)
     if not store.is_dir():
-        raise FileNotFoundError(f"store folder {store} does not exist")
+        raise FileNotFoundError(note("error.store.recover_no_folder", store=str(store)))
     with _locked(store):
         return _roll_forward(store) + _clean_temps(store)
 
@@ -482,17 +478,17 @@ def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=N
     if raw:
         return _store_read.read_partition(store, rel, month, table.key, table.values, record, stations)
     path = store / rel
-    bad = f"{rel} of the store {store}"
+    bad = lambda: {"rel": rel, "store": str(store), "tail": _tail(store)}  # noqa: E731 (the message's fields, made on error)
     try:
         filters = [("station", "in", list(stations))] if stations is not None else None
         df = pq.read_table(path, filters=filters).to_pandas()
     except (OSError, pa.ArrowException) as exc:
-        raise StoreCorrupt(f"{bad} cannot be read ({_short(str(exc), 120)}); {verify_hint(store)}") from None
+        raise StoreCorrupt(note("error.store.unreadable", why=_short(str(exc), 120), **bad())) from None
     missing = [c for c in ["station", table.key, *table.values] if c not in df.columns]
     if missing:
-        raise StoreCorrupt(f"{bad} lacks column(s) {', '.join(missing)}; {verify_hint(store)}")
+        raise StoreCorrupt(note("error.store.columns", columns=missing, **bad()))
     if stations is None and record is not None and record.get("rows") is not None and len(df) != record["rows"]:
-        raise StoreCorrupt(f"{bad} holds {len(df)} rows, its manifest record {record['rows']}; {verify_hint(store)}")
+        raise StoreCorrupt(note("error.store.rows_differ", rows=len(df), recorded=record["rows"], **bad()))
     df = _finish_dtypes(df, table)
     if len(df):
         lo, hi = _store_read.month_bounds_ns(month)  # month membership by integer bounds (issue 11), NaT outside
@@ -500,8 +496,8 @@ def _read_partition(store: Path, rel: str, table: _Table, month: str, stations=N
         wrong = (t < lo) | (t >= hi)
         if wrong.any():
             pos = int(np.flatnonzero(wrong)[0])
-            raise StoreCorrupt(f"{bad}: row {pos} has {table.key} {_label(df[table.key].iloc[pos])}, outside month {month}; "
-                               f"{verify_hint(store)}")
+            raise StoreCorrupt(note("error.store.outside_month", pos=pos, column=table.key, stamp=_label(df[table.key].iloc[pos]),
+                                    month=month, **bad()))
     return df
 
 
@@ -708,10 +704,9 @@ def _finish(store: Path, what: str) -> None:
     try:
         _roll_forward(store)
     except Exception as exc:
-        raise StoreError(
-            f"{what}: the ingest was committed but moving its files into place failed ({exc}); "
-            f"run airq.store.recover({str(store)!r}) — any later load or ingest also completes it"
-        ) from exc
+        first = exc.args[0] if exc.args else None
+        raise StoreError(note("error.store.commit_not_finished", what=what, error=first if isinstance(first, Note) else str(exc),
+                              store=str(store))) from exc
 
 
 def _recorded_files(store: Path, manifest: dict) -> dict:
@@ -745,8 +740,8 @@ def _refuse_without_manifest(store: Path, what: str) -> None:
         return
     parts = [p for t in (_HOURLY, _DAILY) for p in (store / t.name).glob("month=*/data.parquet")]
     if parts:
-        raise StoreCorrupt(f"{what} refused: the store {store} holds {len(parts)} partition(s) but no {MANIFEST}, so they cannot "
-                           f"be checked and nothing was written; {verify_hint(store)}")
+        raise StoreCorrupt(note("error.store.no_manifest_refused", what=what, store=str(store), n=len(parts), manifest=MANIFEST,
+                                tail=_tail(store)))
 
 
 @dataclass
@@ -768,10 +763,8 @@ def _checked(frame, table: _Table, what: str) -> pd.DataFrame:
     dup = new.duplicated(["station", table.key], keep="first").to_numpy()
     if dup.any():
         pos = int(np.flatnonzero(dup)[0])
-        raise ValueError(
-            f"{what}: {_where(frame, pos)}: duplicate key (station {new['station'].iloc[pos]!r}, {table.key} "
-            f"{_label(new[table.key].iloc[pos])}); resolve duplicates first (airq.quality.check_hourly)"
-        )
+        raise ValueError(note("error.store.duplicate_key", what=what, where=_where(frame, pos), station=new["station"].iloc[pos],
+                              column=table.key, stamp=_label(new[table.key].iloc[pos])))
     return new
 
 
@@ -793,7 +786,7 @@ def _month_source(frame, table: _Table, what: str):
 def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, what, attach=None, reader=None,
             wait: float = 0.0, on_wait=None) -> IngestResult:
     if on_conflict not in ON_CONFLICT:
-        raise ValueError(f"{what}: on_conflict must be one of {ON_CONFLICT}, not {on_conflict!r}")
+        raise ValueError(note("error.store.on_conflict", what=what, choices=str(ON_CONFLICT), value=on_conflict))
     attach = _check_attach(attach, what)
     month_list, rows_in, month_rows = _month_source(frame, table, what)
     src = _source_entries(sources)
@@ -818,7 +811,7 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                 record = manifest["partitions"].get(rel)
                 stored = None
                 if record is not None or (store / rel).is_file():  # never merge into (and re-hash) a damaged partition
-                    check_file(store, rel, record, full=True, context=f"{what} refused, nothing was written")
+                    check_file(store, rel, record, full=True, context=note("error.store.refused", what=what))
                     stored = _read_partition(store, rel, table, month, record=record)
                 part_new = month_rows(month)
                 merged, counts, conflicts = _merge(stored, part_new, table, on_conflict)
@@ -857,9 +850,8 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
                 conflict_record = {"rows": int(conflicts_df.groupby(["station", table.key]).ngroups), "values": int(len(conflicts_df)), "sha256": digest}
                 if on_conflict == "report":
                     warnings.warn(
-                        f"{what}: {conflict_record['rows']} station-{'hours' if table is _HOURLY else 'days'} differ from the stored "
-                        f"data ({conflict_record['values']} values); the stored values were kept. See IngestResult.conflicts "
-                        f"or pass on_conflict='keep' / 'replace'.",
+                        note("store.conflicts_hourly" if table is _HOURLY else "store.conflicts_daily", what=what,
+                             rows=conflict_record["rows"], values=conflict_record["values"]),
                         stacklevel=3,
                     )
                 if already and not data_staged:
@@ -1023,9 +1015,9 @@ def _bound(value, name: str, what: str):
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{what}: {name}={value!r} is not a date or time") from None
+        raise ValueError(note("error.store.not_a_date", what=what, name=name, value=value)) from None
     if ts.tz is not None:
-        raise ValueError(f"{what}: {name}={value!r} is timezone-aware; give naive Beijing time")
+        raise ValueError(note("error.store.tz_aware", what=what, name=name, value=value))
     return ts.as_unit("ns")
 
 
@@ -1040,8 +1032,7 @@ def _settle(store: Path, what: str) -> None:
     if (store / _JOURNAL).exists():
         info = lock_holder(store)
         if info is not None and not holds_lock(store):
-            raise StoreLocked(f"{what}: an ingest ({describe_holder(store, info)}) is committing into {store}; "
-                              "load again when it has finished")
+            raise StoreLocked(note("error.store.committing", what=what, holder=describe_holder(store, info), store=str(store)))
         recover(store)
 
 
@@ -1061,11 +1052,11 @@ def _months_checked(store: Path, table: _Table, manifest: dict, keep) -> list:
 def _load(table: _Table, store_dir, start, end, stations, what) -> pd.DataFrame:
     store = Path(store_dir)
     if not store.is_dir():
-        raise FileNotFoundError(_note("error.no_store", store=str(store)))
+        raise FileNotFoundError(note("error.no_store", store=str(store)))
     _settle(store, what)
     t0, t1 = _bound(start, "start", what), _bound(end, "end", what)
     if t0 is not None and t1 is not None and t1 <= t0:
-        raise ValueError(f"{what}: end {_label(t1)} is not after start {_label(t0)} (the period is [start, end))")
+        raise ValueError(note("error.store.end_not_after", what=what, end=_label(t1), start=_label(t0)))
     if stations is not None:
         stations = [stations] if isinstance(stations, str) else [str(s) for s in stations]
         if not stations:
@@ -1208,9 +1199,10 @@ def _read_cache(store: Path, rel: str, stations):
     try:
         names, idx, cols = _cache.read_month(store / rel, stations)
     except (OSError, pa.ArrowException) as exc:
-        raise StoreCorrupt(f"{rel} of the store {store} cannot be read ({_short(str(exc), 120)}); {verify_hint(store)}") from None
+        raise StoreCorrupt(note("error.store.unreadable", rel=rel, store=str(store), why=_short(str(exc), 120),
+                                tail=_tail(store))) from None
     except KeyError as exc:
-        raise StoreCorrupt(f"{rel} of the store {store} lacks column(s) {exc.args[0]}; {verify_hint(store)}") from None
+        raise StoreCorrupt(note("error.store.columns", rel=rel, store=str(store), columns=exc.args[0], tail=_tail(store))) from None
     return names, idx, cols
 
 
@@ -1263,7 +1255,7 @@ def refresh_station_daily(store_dir=DEFAULT_STORE, *, months=None) -> list:
             for m in todo:
                 rel = _cache.hourly_rel(m)
                 rec = manifest["partitions"][rel]
-                check_file(store, rel, rec, full=True, context="the station-daily cache was not refreshed")
+                check_file(store, rel, rec, full=True, context=note("error.store.cache_not_refreshed"))
                 hours = _read_partition(store, rel, _HOURLY, m, record=rec)
                 info.update(_stage_cache(store, m, hours, rec["sha256"], staged, created_dirs))
             manifest = {**manifest, _cache.KEY: {**manifest.get(_cache.KEY, {}), **info}}
@@ -1292,7 +1284,7 @@ def stations(store_dir=DEFAULT_STORE) -> list[str]:
     every partition is checked against the manifest first, as :func:`load` does)."""
     store = Path(store_dir)
     if not (store / MANIFEST).exists():
-        raise FileNotFoundError(f"{store}: not an airq store (no {MANIFEST}); create it with `airq ingest`")
+        raise FileNotFoundError(note("error.store.not_a_store", store=str(store), manifest=MANIFEST))
     _settle(store, "stations")
     manifest = read_manifest(store)
     found: set[str] = set()
@@ -1302,8 +1294,8 @@ def stations(store_dir=DEFAULT_STORE) -> list[str]:
             try:
                 found.update(pd.read_parquet(path, columns=["station"])["station"].astype(str).unique())
             except (OSError, pa.ArrowException, KeyError) as exc:
-                raise StoreCorrupt(f"{_rel(table, m)} of the store {store} cannot be read ({_short(str(exc), 120)}); "
-                                   f"{verify_hint(store)}") from None
+                raise StoreCorrupt(note("error.store.unreadable", rel=_rel(table, m), store=str(store), why=_short(str(exc), 120),
+                                        tail=_tail(store))) from None
     return sorted(found)
 
 

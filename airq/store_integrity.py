@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import daily_cache as _cache
+from .i18n import t
+from .notes import Note, note, render
 
 __all__ = [
     "StoreError",
@@ -53,6 +55,7 @@ __all__ = [
     "parquet_rows",
     "file_record",
     "verify_hint",
+    "verify_tail",
     "check_file",
     "VerifyReport",
     "verify_store",
@@ -112,13 +115,22 @@ def file_record(path, *, rows: int | None = None) -> dict:
     return rec
 
 
-def verify_hint(store) -> str:
+def verify_hint(store) -> Note:
     """The next step named by every integrity error."""
-    return f"run `airq verify --store {store}` to list every damaged file (`--repair-from` the raw files rebuilds them)"
+    return note("error.store.verify_hint", store=str(store))
 
 
-def _shape(rows, size) -> str:
-    return f"{size} bytes" if rows is None else f"{rows} row{'' if rows == 1 else 's'} in {size} bytes"
+def verify_tail(store, context=None) -> Note:
+    """``; <context>; <verify_hint>`` (without a context: ``; <verify_hint>``), the end of an integrity error."""
+    if context:
+        return note("error.store.tail_context", context=context, hint=verify_hint(store))
+    return note("error.store.tail", hint=verify_hint(store))
+
+
+def _shape(rows, size) -> Note:
+    if rows is None:
+        return note("error.store.shape_bytes", size=size)
+    return note("error.store.shape_row" if rows == 1 else "error.store.shape_rows", rows=rows, size=size)
 
 
 def _recorded(record: dict) -> str:
@@ -131,24 +143,23 @@ def check_file(store, rel: str, record: dict | None, *, full: bool | None = None
     Fast path: same size and same modification time as recorded; otherwise (or with ``full``,
     or ``AIRQ_READ_CHECK=sha256``) the sha256 must equal the record's. ``record`` None means the
     manifest does not list the file. ``context`` is appended to the message (e.g. "the ingest
-    was refused and nothing was written"). Returns True when the file was hashed.
+    was refused and nothing was written"; a :class:`airq.notes.Note` or a text). Returns True when
+    the file was hashed.
     """
     store = Path(store)
     path = store / rel
-    tail = f"{'; ' + context if context else ''}; {verify_hint(store)}"
+    where = lambda: {"rel": rel, "store": str(store), "tail": verify_tail(store, context)}  # noqa: E731 (made on error)
     if record is None:
-        raise StoreCorrupt(f"{rel} of the store {store} is not recorded in its manifest (a file airq did not write there, "
-                           f"or a manifest that lost its record){tail}")
+        raise StoreCorrupt(note("error.store.not_recorded", **where()))
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise StoreCorrupt(f"{rel} of the store {store} is missing: the manifest records it ({_recorded(record)}){tail}") from None
+        raise StoreCorrupt(note("error.store.missing", recorded=_recorded(record), **where())) from None
     except OSError as exc:
-        raise StoreCorrupt(f"{rel} of the store {store} cannot be read ({exc.strerror or exc}){tail}") from None
+        raise StoreCorrupt(note("error.store.unreadable", why=str(exc.strerror or exc), **where())) from None
     if st.st_size != record.get("bytes"):
-        raise StoreCorrupt(f"{rel} of the store {store} does not match its manifest record: it holds "
-                           f"{_shape(parquet_rows(path), st.st_size)}, the manifest records {_recorded(record)}, so it "
-                           f"was changed after airq wrote it{tail}")
+        raise StoreCorrupt(note("error.store.size_differs", now=_shape(parquet_rows(path), st.st_size),
+                                recorded=_recorded(record), **where()))
     if full is None:
         full = os.environ.get(READ_CHECK_ENV, "").strip().lower() == "sha256"
     if not full and record.get("mtime_ns") is not None and st.st_mtime_ns == record["mtime_ns"]:
@@ -156,12 +167,12 @@ def check_file(store, rel: str, record: dict | None, *, full: bool | None = None
     try:
         digest = sha256_file(path)
     except OSError as exc:
-        raise StoreCorrupt(f"{rel} of the store {store} cannot be read ({exc.strerror or exc}){tail}") from None
+        raise StoreCorrupt(note("error.store.unreadable", why=str(exc.strerror or exc), **where())) from None
     if digest != record.get("sha256"):
         rows = parquet_rows(path)
-        what = "no readable Parquet file any more" if rows is None and rel.endswith(".parquet") else _shape(rows, st.st_size)
-        raise StoreCorrupt(f"{rel} of the store {store} does not match its manifest record: same size but another sha256 "
-                           f"({what}; recorded {_recorded(record)}), so its content was changed after airq wrote it{tail}")
+        what = (note("error.store.no_parquet_any_more") if rows is None and rel.endswith(".parquet")
+                else _shape(rows, st.st_size))
+        raise StoreCorrupt(note("error.store.sha_differs", now=what, recorded=_recorded(record), **where()))
     return True
 
 
@@ -204,27 +215,42 @@ class VerifyReport:
         return {"store": str(self.store), "ok": self.ok, "checked": dict(self.checked), "problems": list(self.problems),
                 "recovered": list(self.recovered), "repaired": list(self.repaired), "notes": list(self.notes)}
 
-    def lines(self) -> list:
-        """One line per recovery step, repair and problem, then the notes and a summary line."""
-        out = [f"recovered: removed {r}, left by an ingest that did not commit" if r.endswith(".tmp")
-               else f"recovered: {r}" if r.startswith(".journal") else f"recovered: {r} put in place (an interrupted commit completed)"
-               for r in self.recovered]
-        out += [f"repaired: {r['file']}: {r['detail']}" for r in self.repaired]
-        out += [f"{p['file']}: {p['problem']}: {p['detail']}" for p in self.problems]
-        out += [f"note: {n}" for n in self.notes]
+    def lines(self, lang: str = "en") -> list:
+        """One line per recovery step, repair and problem, then the notes and a summary line, in ``lang``.
+
+        The words come from the string catalogue (``note.store.line``, ``note.store.problem``; the
+        summary line is ``cli.verify``); the details and notes are :class:`airq.notes.Note` said in
+        ``lang``, file names stay as they are. English is the report's own wording.
+        """
+        def line(key, **fields):
+            return t(f"note.store.line.{key}", lang, **{k: render(v, lang) for k, v in fields.items()})
+
+        out = [line("recovered_tmp", file=r) if r.endswith(".tmp") else line("recovered", file=r) if r.startswith(".journal")
+               else line("recovered_put", file=r) for r in self.recovered]
+        out += [line("repaired", file=r["file"], detail=r["detail"]) for r in self.repaired]
+        out += [line("problem", file=p["file"], problem=_problem_word(p["problem"], lang), detail=p["detail"])
+                for p in self.problems]
+        out += [line("note", note=n) for n in self.notes]
         c = self.checked
-        what = (f"{c.get('partitions', 0)} partition(s) ({c.get('rows', 0)} rows recorded), {c.get('flag_files', 0)} flag file(s) "
-                f"and {c.get('conflict_files', 0)} conflicts file(s)")
         if not c:
-            out.append(f"store {self.store}: its manifest cannot be used, so no file could be checked")
-        elif self.ok:
-            out.append(f"store {self.store}: {what} match the manifest")
+            out.append(line("unusable", store=self.store))
+            return out
+        what = t("cli.verify.what", lang, partitions=c.get("partitions", 0), rows=c.get("rows", 0),
+                 flags=c.get("flag_files", 0), conflicts=c.get("conflict_files", 0))
+        if self.ok:
+            out.append(t("cli.verify.ok", lang, store=self.store, what=what))
         else:
-            n = len(self.problems)
-            nxt = ("; `airq verify --store DIR --repair-from RAW...` rebuilds damaged partitions and flag files from the raw files "
-                   "the manifest records")
-            out.append(f"store {self.store}: {n} problem(s) among {what}{nxt}")
+            out.append(t("cli.verify.problems", lang, store=self.store, n=len(self.problems), what=what))
         return out
+
+
+def _problem_word(problem: str, lang: str) -> str:
+    """The word of a problem (``size differs`` ...) in ``lang``; the JSON keeps the English word."""
+    key = "note.store.problem." + str(problem).replace(" ", "_")
+    try:
+        return t(key, lang)
+    except LookupError:
+        return str(problem)
 
 
 def _problem(rel, problem, detail) -> dict:
@@ -235,22 +261,22 @@ def _full_check(store: Path, rel: str, record: dict):
     """Problem dict for one recorded Parquet file, or None when it matches its record."""
     path = store / rel
     if not path.is_file():
-        return _problem(rel, "missing", f"the manifest records {_recorded(record)}")
+        return _problem(rel, "missing", note("store.detail_missing", recorded=_recorded(record)))
     try:
         size = path.stat().st_size
         digest = sha256_file(path)
     except OSError as exc:
         return _problem(rel, "unreadable", f"{exc.strerror or exc}")
     rows = parquet_rows(path)
-    now = _shape(rows, size) if rows is not None else f"{size} bytes, not a readable Parquet file"
+    now = _shape(rows, size) if rows is not None else note("store.now_not_parquet", size=size)
     if size != record.get("bytes"):
-        return _problem(rel, "size differs", f"{now}; the manifest records {_recorded(record)}")
+        return _problem(rel, "size differs", note("store.detail_size", now=now, recorded=_recorded(record)))
     if digest != record.get("sha256"):
-        return _problem(rel, "sha256 differs", f"same size, changed content ({now}; the manifest records {_recorded(record)})")
+        return _problem(rel, "sha256 differs", note("store.detail_sha", now=now, recorded=_recorded(record)))
     if rows is None:
-        return _problem(rel, "unreadable", "the bytes are the recorded ones but no Parquet reader accepts them")
+        return _problem(rel, "unreadable", note("store.detail_not_parquet"))
     if record.get("rows") is not None and rows != record["rows"]:
-        return _problem(rel, "rows differ", f"{rows} rows, the manifest records {record['rows']}")
+        return _problem(rel, "rows differ", note("store.detail_rows", rows=rows, recorded=record["rows"]))
     return None
 
 
@@ -271,7 +297,8 @@ def _what_is_there(store: Path, disk: dict) -> list:
     out = []
     for rel in disk["partitions"] + disk["flags"]:
         rows = parquet_rows(store / rel)
-        out.append(f"on disk, unchecked: {rel} ({'not a readable Parquet file' if rows is None else f'{rows} rows'})")
+        out.append(note("store.on_disk", rel=rel, what=note("store.not_parquet") if rows is None
+                        else note("store.on_disk_rows", rows=rows)))
     return out
 
 
@@ -303,11 +330,10 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
 
     store = Path(store_dir)
     if not store.is_dir():
-        raise FileNotFoundError(f"the store folder {store} does not exist")
+        raise FileNotFoundError(note("error.store.no_store_folder", store=str(store)))
     holder = store_lock.lock_holder(store)
     if holder is not None and not store_lock.holds_lock(store):
-        raise StoreLocked(f"the store {store} is being written by another process ({store_lock.describe_holder(store, holder)}): "
-                          f"run `airq verify --store {store}` again when it has finished")
+        raise StoreLocked(note("error.store.being_written", store=str(store), holder=store_lock.describe_holder(store, holder)))
     rep = VerifyReport(store)
     journal = store / _store.JOURNAL
     disk = _on_disk(store, _store.TMP_MARK)
@@ -319,22 +345,20 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
         except StoreLocked:
             raise
         except StoreCorrupt as exc:
-            rep.problems.append(_problem(_store.JOURNAL, "journal unreadable", str(exc)))
+            rep.problems.append(_problem(_store.JOURNAL, "journal unreadable", _message(exc)))
         disk = _on_disk(store, _store.TMP_MARK)
     elif journal.exists():
-        rep.problems.append(_problem(_store.JOURNAL, "journal present", "an interrupted commit; any ingest or load, "
-                                     "`airq verify` or airq.store.recover() completes it"))
+        rep.problems.append(_problem(_store.JOURNAL, "journal present", note("store.detail_journal")))
     try:
         manifest = _store.read_manifest(store)
     except StoreCorrupt as exc:
-        rep.problems.append(_problem(_store.MANIFEST, "manifest unreadable", str(exc)))
+        rep.problems.append(_problem(_store.MANIFEST, "manifest unreadable", _message(exc)))
         rep.notes += _what_is_there(store, disk)
         return rep
     if not (store / _store.MANIFEST).exists():
         if disk["partitions"] or disk["flags"]:
-            rep.problems.append(_problem(_store.MANIFEST, "manifest missing", f"the folder holds {len(disk['partitions'])} "
-                                         "partition(s) but no manifest: nothing can be checked; ingest the raw files again "
-                                         "into a new store folder"))
+            rep.problems.append(_problem(_store.MANIFEST, "manifest missing",
+                                         note("store.detail_no_manifest", n=len(disk["partitions"]))))
             rep.notes += _what_is_there(store, disk)
             return rep
         rep.checked = {"partitions": 0, "flag_files": 0, "conflict_files": 0, "rows": 0}
@@ -359,39 +383,41 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
     for rel, c in sorted(recorded_conflicts.items()):
         path = store / rel
         if not path.is_file():
-            rep.problems.append(_problem(rel, "missing", f"the manifest records this conflicts file ({c.get('values')} values)"))
+            rep.problems.append(_problem(rel, "missing", note("store.detail_conflicts_missing", values=c.get("values"))))
         elif sha256_file(path) != c.get("sha256"):
-            rep.problems.append(_problem(rel, "sha256 differs", "changed after airq wrote it (a record of conflicts; "
-                                         "no computation reads it)"))
+            rep.problems.append(_problem(rel, "sha256 differs", note("store.detail_conflicts_changed")))
     stale = _cache.stale_months(manifest)
     if stale:
-        rep.notes.append(f"the station-daily cache of {len(stale)} month(s) ({_months_text(stale)}) is absent or was computed "
-                         "from other hours or by another airq version: those months are computed from their hours on every "
-                         "read (correct, slower); airq verify --refresh-cache computes it")
+        rep.notes.append(note("store.stale_cache", n=len(stale), months=_months_text(stale)))
     for rel in disk["partitions"]:
         if rel not in parts and rel not in caches:
-            rep.problems.append(_problem(rel, "not in manifest", "a partition airq did not record: it is not read; move it "
-                                         "out of the store, or rebuild its month with --repair-from"))
+            rep.problems.append(_problem(rel, "not in manifest", note("store.detail_extra_partition")))
     if files is None:
         if disk["flags"]:
-            rep.notes.append(f"{len(disk['flags'])} flag file(s) were written by an airq that did not record them in the "
-                             "manifest: not checked (the next ingest records them)")
+            rep.notes.append(note("store.unrecorded_flags", n=len(disk["flags"])))
     else:
         for rel in disk["flags"]:
             if rel not in files:
-                rep.problems.append(_problem(rel, "not in manifest", "a flag file airq did not record: move it out of the store"))
+                rep.problems.append(_problem(rel, "not in manifest", note("store.detail_extra_flags")))
     for rel in disk["conflicts"]:
         if rel not in recorded_conflicts:
-            rep.problems.append(_problem(rel, "not in manifest", "a conflicts file airq did not record"))
+            rep.problems.append(_problem(rel, "not in manifest", note("store.detail_extra_conflicts")))
     if disk["temps"]:
-        rep.notes.append(f"{len(disk['temps'])} leftover temporary file(s) of an interrupted ingest (removed by the next ingest)")
+        rep.notes.append(note("store.leftover_temps", n=len(disk["temps"])))
     rep.checked = {"partitions": len(parts), "flag_files": len(files or {}), "conflict_files": len(recorded_conflicts), "rows": rows,
                    "station_daily_files": len(caches)}
     return rep
 
 
-def _months_text(months: list) -> str:
-    return ", ".join(months) if len(months) <= 4 else f"{months[0]} … {months[-1]}"
+def _months_text(months: list):
+    """The months (a list, said with the language's separator), or the first … the last of more than four."""
+    return list(months) if len(months) <= 4 else note("store.months_range", first=months[0], last=months[-1])
+
+
+def _message(exc: BaseException):
+    """An exception's message: its :class:`airq.notes.Note` when it carries one (to be said in any language), else its text."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Note) else str(exc)
 
 
 def _refresh_caches(store: Path, report: VerifyReport) -> list:
@@ -448,8 +474,7 @@ def recover_journal(store_dir) -> list:
             pass
         staged = sorted(store.glob(f".{_store.MANIFEST}{_store.TMP_MARK}*.tmp"))
         if len(staged) > 1:
-            raise StoreCorrupt(f"cannot finish the interrupted commit of {store}: its journal is unreadable and {len(staged)} "
-                               "staged manifests are left; restore the store from a backup, or ingest the raw files into a new folder")
+            raise StoreCorrupt(note("error.store.journal_many_manifests", store=str(store), n=len(staged)))
         done = []
         if staged:
             try:
@@ -460,8 +485,8 @@ def recover_journal(store_dir) -> list:
                     if c.get("file"):
                         records[c["file"]] = {"sha256": c["sha256"]}
             except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-                raise StoreCorrupt(f"cannot finish the interrupted commit of {store}: its journal and its staged manifest "
-                                   f"{staged[0].name} are both unreadable ({exc}); restore the store from a backup") from None
+                raise StoreCorrupt(note("error.store.journal_manifest_unreadable", store=str(store), name=staged[0].name,
+                                        why=str(exc))) from None
             moves = []
             for rel, rec in sorted(records.items()):
                 final = store / rel
@@ -469,9 +494,7 @@ def recover_journal(store_dir) -> list:
                     continue
                 cands = [c for c in final.parent.glob(f".{final.name}{_store.TMP_MARK}*.tmp") if sha256_file(c) == rec.get("sha256")]
                 if not cands:
-                    raise StoreCorrupt(f"cannot finish the interrupted commit of {store}: {rel} is neither in place nor staged with "
-                                       "the sha256 its staged manifest records; nothing was changed; restore the store from a backup "
-                                       "or rebuild it with `airq verify --repair-from`")
+                    raise StoreCorrupt(note("error.store.journal_not_staged", store=str(store), rel=rel))
                 moves.append((cands[0], final))
             for tmp, final in moves:
                 os.replace(tmp, final)
@@ -479,7 +502,7 @@ def recover_journal(store_dir) -> list:
             os.replace(staged[0], store / _store.MANIFEST)
             done.append(_store.MANIFEST)
         journal.unlink()
-        done.append(f"{_store.JOURNAL} (unreadable, removed once the commit was complete)")
+        done.append(note("store.journal_removed", journal=_store.JOURNAL))
         return done + _store.recover(store)
 
 
@@ -498,7 +521,7 @@ def _given_files(sources) -> list[Path]:
         else:
             hits = sorted(Path(h) for h in glob.glob(str(s), recursive=True) if Path(h).is_file())
             if not hits:
-                raise FileNotFoundError(f"--repair-from {s}: no such file, folder or pattern")
+                raise FileNotFoundError(note("error.store.repair_from_missing", source=str(s)))
             out += hits
     return out
 
@@ -550,7 +573,7 @@ def repair(store_dir, sources, *, progress: bool = False, fix_journal: bool = Fa
             if seqs:
                 targets[rel] = seqs
             else:
-                reasons[rel] = "no recorded ingest made it; move it out of the store"
+                reasons[rel] = note("store.reason_no_ingest")
         sizes = {int(s["size"]) for seq in {s for v in targets.values() for s in v} for s in by_seq[seq].get("sources", [])}
         found = {}
         for f in _given_files(sources):
@@ -561,13 +584,13 @@ def repair(store_dir, sources, *, progress: bool = False, fix_journal: bool = Fa
             for seq in seqs:
                 e = by_seq[seq]
                 if not e.get("reader"):
-                    reasons[rel] = (f"ingest {seq} ({e.get('ingested_at')}) was recorded by an airq that did not keep its reader "
-                                    "options; ingest its raw files again into a new store folder")
+                    reasons[rel] = note("store.reason_no_reader", seq=seq, at=e.get("ingested_at"))
                     break
                 missing = [s for s in e.get("sources", []) if s["sha256"] not in found]
                 if missing or not e.get("sources"):
-                    what = ", ".join(f"{s['path']} (sha256 {s['sha256'][:12]}…)" for s in missing[:3]) or "no recorded raw file"
-                    reasons[rel] = f"ingest {seq} read {what}, not found among --repair-from"
+                    what = [note("store.raw_file", path=s["path"], sha=s["sha256"][:12]) for s in missing[:3]] \
+                        or note("store.no_raw_file")
+                    reasons[rel] = note("store.reason_raw_missing", seq=seq, files=what)
                     break
                 paths[seq] = [found[s["sha256"]] for s in e["sources"]]
             if rel in reasons:
@@ -587,32 +610,29 @@ def repair(store_dir, sources, *, progress: bool = False, fix_journal: bool = Fa
                     src = Path(scratch) / rel
                     rec = manifest.get("partitions", {}).get(rel) or (manifest.get("files") or {}).get(rel) or {}
                     if not src.is_file():
-                        reasons[rel] = "replaying its ingests did not produce it (nothing to rebuild it from)"
+                        reasons[rel] = note("store.reason_not_produced")
                         continue
                     rows = parquet_rows(src)
                     if rec.get("rows") is not None and rows != rec["rows"]:
-                        reasons[rel] = (f"the rebuilt file holds {rows} rows, the manifest records {rec['rows']} (the raw files "
-                                        "were read differently, e.g. by another airq version); not replaced")
+                        reasons[rel] = note("store.reason_rows", rows=rows, recorded=rec["rows"])
                         continue
                     rebuilt[rel] = src.read_bytes()
                 if rebuilt:
-                    note = {"repaired_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                            "from_ingests": sorted({s for rel in rebuilt for s in targets[rel]})}
-                    _store.replace_files(store, rebuilt, note=note)
+                    stamp = {"repaired_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                             "from_ingests": sorted({s for rel in rebuilt for s in targets[rel]})}
+                    _store.replace_files(store, rebuilt, note=stamp)
         after = verify_store(store, recover=False)
         refreshed = _refresh_caches(store, after)
         if refreshed:
             after = verify_store(store, recover=False)
-            after.repaired += [{"file": rel, "detail": "station daily values recomputed from the month's hourly partition"}
-                               for rel in refreshed]
+            after.repaired += [{"file": rel, "detail": note("store.repaired_cache")} for rel in refreshed]
         after.recovered = before.recovered
         for rel, data in sorted(rebuilt.items()):
             same = hashlib.sha256(data).hexdigest() == (manifest.get("partitions", {}).get(rel)
                                                          or (manifest.get("files") or {}).get(rel) or {}).get("sha256")
-            after.repaired.append({"file": rel, "detail": "rebuilt from ingest(s) " + ", ".join(map(str, targets[rel])) + (
-                " — byte for byte the recorded file" if same else " — same rows; bytes differ from the record (another "
-                "writer version or file names), the manifest now records the rebuilt file")})
+            after.repaired.append({"file": rel, "detail": note("store.rebuilt_same" if same else "store.rebuilt_other",
+                                                               seqs=list(targets[rel]))})
         for p in after.problems:
             if p["file"] in reasons:
-                p["detail"] += f"; not repaired: {reasons[p['file']]}"
+                p["detail"] = note("store.not_repaired", detail=p["detail"], reason=reasons[p["file"]])
         return after

@@ -27,6 +27,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .notes import Note, note
 from .store_integrity import StoreLocked
 
 __all__ = ["LOCK", "lock", "check_lock", "holds_lock", "lock_holder", "describe_holder"]
@@ -94,7 +95,7 @@ def lock_holder(store_dir) -> dict | None:
     except (ValueError, KeyError, TypeError):
         if not text.strip() and time.time() - mtime < 10:  # being written by the process taking it
             return {"pid": None, "host": None, "here": False, "since": None, "command": None}
-        return {"unreadable": "not an airq lock file"}
+        return {"unreadable": note("error.store.not_a_lock")}
     here = host == socket.gethostname()
     since = info.get("since") or _dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if here and (not _pid_alive(pid) or _started_after(pid, since)):
@@ -103,29 +104,30 @@ def lock_holder(store_dir) -> dict | None:
     return {"pid": pid, "host": host, "here": here, "since": since, "command": command}
 
 
-def describe_holder(store_dir, info: dict) -> str:
-    """``pid 123 on this host (airq ingest ...), since 2025-01-05 08:00:03 UTC (2 min 5 s ago)``."""
+def describe_holder(store_dir, info: dict) -> Note:
+    """``pid 123 on this host (airq ingest ...), since 2025-01-05 08:00:03 UTC (2 min 5 s ago)`` (a note: its
+    English text, said in Chinese by a Chinese command)."""
     store = Path(store_dir)
     if info.get("unreadable"):
-        return f"the lock file {store / _LOCK} is unreadable ({info['unreadable']})"
+        return note("error.store.lock_unreadable", path=str(store / _LOCK), why=info["unreadable"])
     if info.get("pid") is None:
-        return "a process that is taking the lock right now"
-    out = f"pid {info['pid']} on {'this host' if info['here'] else info['host']}"
-    if info.get("command"):
-        out += f" ({info['command']})"
+        return note("error.store.lock_taking")
+    host = note("error.store.this_host") if info["here"] else note("error.store.other_host", host=info["host"])
+    command = note("error.store.holder_command", command=info["command"]) if info.get("command") else ""
+    since = ""
     try:
         t = _dt.datetime.fromisoformat(str(info["since"]).replace("Z", "+00:00"))
         ago = max(0, int((_dt.datetime.now(_dt.timezone.utc) - t).total_seconds()))
-        out += f", since {t:%Y-%m-%d %H:%M:%S} UTC ({ago // 60} min {ago % 60} s ago)"
+        since = note("error.store.holder_since", since=f"{t:%Y-%m-%d %H:%M:%S}", min=ago // 60, s=ago % 60)
     except (TypeError, ValueError):
         pass
-    return out
+    return note("error.store.holder", pid=info["pid"], host=host, command=command, since=since)
 
 
-def _locked_message(store: Path, info: dict, waited: float | None) -> str:
-    still = f" (still, after waiting {waited:.0f} s)" if waited else ""
-    return (f"the store {store} is locked by another ingest{still}: {describe_holder(store, info)}; wait for it (`airq ingest "
-            f"--wait [SECONDS]`), or, if no ingest of this store is running, delete {store / _LOCK}")
+def _locked_message(store: Path, info: dict, waited: float | None) -> Note:
+    still = note("error.store.still_waiting", waited=waited) if waited else ""
+    return note("error.store.locked", store=str(store), still=still, holder=describe_holder(store, info),
+                lock=str(store / _LOCK))
 
 
 _HELD: dict = {}  # stores whose lock this process holds (re-entrant)
@@ -154,7 +156,7 @@ def _wait_free(store: Path, wait: float, on_wait, take: bool) -> None:
         if info is None:  # stale lock of a dead process on this host: take it over
             stale += 1
             if stale > 3:
-                raise StoreLocked(f"could not take the lock {path}: it reappears after being removed as stale")
+                raise StoreLocked(note("error.store.lock_reappears", path=str(path)))
             try:
                 path.unlink()
             except FileNotFoundError:

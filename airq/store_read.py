@@ -47,7 +47,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .store_integrity import StoreCorrupt, verify_hint
+from .notes import note
+from .store_integrity import StoreCorrupt, verify_tail
 from .util import label as _label
 
 __all__ = ["Unsupported", "Part", "read_partition", "assemble", "decode", "month_bounds_ns", "sorted_codes"]
@@ -138,7 +139,7 @@ def read_partition(store: Path, rel: str, month: str, key: str, values: tuple, r
     Unsupported
         A column type only the reference path handles.
     """
-    bad = f"{rel} of the store {store}"
+    bad = lambda: {"rel": rel, "store": str(store), "tail": verify_tail(store)}  # noqa: E731 (the message's fields, made on error)
     first = ["station", key, *values]
     try:  # station and the text columns dictionary-encoded, as Parquet holds them
         schema = pq.read_schema(store / rel)
@@ -148,14 +149,14 @@ def read_partition(store: Path, rel: str, month: str, key: str, values: tuple, r
         try:  # the reference's read names what is wrong, in its own words
             pq.read_table(store / rel, filters=[("station", "in", list(stations))] if stations is not None else None)
         except (OSError, pa.ArrowException) as exc:
-            raise StoreCorrupt(f"{bad} cannot be read ({_short(str(exc), 120)}); {verify_hint(store)}") from None
+            raise StoreCorrupt(note("error.store.unreadable", why=_short(str(exc), 120), **bad())) from None
         raise Unsupported("readable only the reference way") from None
     names = tab.column_names
     missing = [c for c in first if c not in names]
     if missing:
-        raise StoreCorrupt(f"{bad} lacks column(s) {', '.join(missing)}; {verify_hint(store)}")
+        raise StoreCorrupt(note("error.store.columns", columns=missing, **bad()))
     if stations is None and record is not None and record.get("rows") is not None and tab.num_rows != record["rows"]:
-        raise StoreCorrupt(f"{bad} holds {tab.num_rows} rows, its manifest record {record['rows']}; {verify_hint(store)}")
+        raise StoreCorrupt(note("error.store.rows_differ", rows=tab.num_rows, recorded=record["rows"], **bad()))
     if len(names) != len(set(names)):
         raise Unsupported("repeated column names")
     st = tab.column("station")
@@ -187,7 +188,7 @@ def read_partition(store: Path, rel: str, month: str, key: str, values: tuple, r
     if wrong.any():
         pos = int(np.flatnonzero(wrong)[0])
         stamp = pd.Series(t[pos:pos + 1].view("datetime64[ns]")).iloc[0]
-        raise StoreCorrupt(f"{bad}: row {pos} has {key} {_label(stamp)}, outside month {month}; {verify_hint(store)}")
+        raise StoreCorrupt(note("error.store.outside_month", pos=pos, column=key, stamp=_label(stamp), month=month, **bad()))
     p.local, p.t, p.n = local, t, len(local)
     p.values = {}
     for c in values:

@@ -90,7 +90,7 @@ def test_cli_wrong_plan(tmp_path, capsys):
     assert out.err.count("\n") == 1 and not store.exists()
     assert main(argv) == 1  # the Beijing plan is Chinese: the sentence in Chinese
     err = capsys.readouterr().err
-    assert err.startswith("airq: error: guigang.csv 中没有任何站点属于本方案：发现 2 个站点（2506A, 2507A），方案需要 12 个")
+    assert err.startswith("airq: error: guigang.csv 中没有任何站点属于本方案：发现 2 个站点（2506A、2507A），方案需要 12 个")
     assert err.count("\n") == 1 and not store.exists()
 
 

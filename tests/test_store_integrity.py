@@ -93,7 +93,7 @@ def one_error(capsys) -> str:
 
 def test_changed_values_in_a_valid_parquet_stop_assess_and_quality(store, capsys):
     argv_q = ["quality", "--store", str(store), "--period", "2025-01"]
-    argv_a = ["assess", "--config", CONFIG, "--store", str(store), "--period", "2025-01"]
+    argv_a = ["assess", "--config", CONFIG, "--store", str(store), "--period", "2025-01", "--lang", "en"]  # Chinese plan
     assert main(argv_q) == 0 and main(argv_a) == 0
     capsys.readouterr()
     rewrite(store / JAN, bump_value)  # a valid Parquet file, one value changed
@@ -358,7 +358,7 @@ def test_lock_of_a_reused_pid_or_another_host(store, raw):
 
 def _commands(store: Path, raw: Path, out: Path) -> dict:
     s = str(store)
-    return {
+    cmds = {
         "assess": ["assess", "--config", CONFIG, "--store", s, "--period", "2025-01"],
         "whatif": ["whatif", "--config", CONFIG, "--store", s, "--group", "全市", "--as-of", "2025-01-31"],
         "rulechange": ["rulechange", "--config", CONFIG, "--store", s, "--period", "2025-01"],
@@ -368,6 +368,7 @@ def _commands(store: Path, raw: Path, out: Path) -> dict:
         "report": ["report", "--config", CONFIG, "--store", s, "--month", "2025-01", "--out", str(out), "--quiet"],
         "ingest": ["ingest", "--format", "tidy", str(raw / "demo_2025-01.csv"), "--store", s, "--quiet"],
     }
+    return {name: [*argv, "--lang", "en"] for name, argv in cmds.items()}  # the sentences in English (tests/test_i18n_store.py: Chinese)
 
 
 def _garble_same_size(path: Path) -> None:
