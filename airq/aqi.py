@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .rounding import MISSING_TEXT, _round_any, round_scaled
+from .notes import note
 from .rules import RuleSet, get_rules, rules_for_dates
 from .units import AirqUnitWarning, co_looks_like_ug, co_unit_message
 from .util import beijing_naive, widen_float
@@ -92,8 +93,14 @@ _ON_MISSING = ("rules", "strict", "publish_above_100", "available")
 # --------------------------------------------------------------------------- helpers
 
 
-def _where(i: int, index) -> str:
-    return f" at row {_label(index[i])}" if index is not None else f" at position {i}"
+def _where(i: int, index):
+    """Where the ``i``-th value is: ``row <label>`` of ``index``, else ``position i`` (a note)."""
+    return note("calc.row", row=_label(index[i])) if index is not None else note("calc.position", i=i)
+
+
+def _col(col):
+    """``column 'co'``: the ``what`` of a frame column in messages (a note)."""
+    return note("calc.column", column=repr(col))
 
 
 def _numeric(values: np.ndarray, what: str, index=None) -> np.ndarray:
@@ -104,7 +111,7 @@ def _numeric(values: np.ndarray, what: str, index=None) -> np.ndarray:
     """
     arr = np.asarray(values)
     if arr.dtype.kind in "mMc" or (arr.dtype == object and any(isinstance(v, (pd.Timestamp, np.datetime64, pd.Timedelta)) for v in arr.ravel()[:1000])):
-        raise ValueError(f"{what}: dates or times are not concentrations")
+        raise ValueError(note("error.calc.dates_not_concentrations", what=what))
     if arr.dtype == object or arr.dtype.kind in "USO":
         orig = pd.Series(arr.ravel(), dtype=object)
         text = orig.map(lambda v: v.strip().upper() if isinstance(v, str) else None)
@@ -114,18 +121,18 @@ def _numeric(values: np.ndarray, what: str, index=None) -> np.ndarray:
         bad &= ~orig.map(lambda v: isinstance(v, float) and np.isnan(v)).to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"{what}: non-numeric value {orig.iloc[i]!r}{_where(i, index)}")
+            raise ValueError(note("error.calc.non_numeric", what=what, value=repr(orig.iloc[i]), where=_where(i, index)))
         arr = flat.reshape(arr.shape)
     elif arr.dtype.kind == "b":
-        raise ValueError(f"{what}: boolean values are not concentrations")
+        raise ValueError(note("error.calc.booleans_not_concentrations", what=what))
     arr = widen_float(arr).astype(float)
     neg = arr < 0
     if neg.any():
         i = int(np.flatnonzero(neg.ravel())[0])
-        raise ValueError(f"{what}: negative concentration {arr.ravel()[i]!r}{_where(i, index)}")
+        raise ValueError(note("error.calc.negative", what=what, value=repr(arr.ravel()[i]), where=_where(i, index)))
     if np.isinf(arr).any():
         i = int(np.flatnonzero(np.isinf(arr).ravel())[0])
-        raise ValueError(f"{what}: infinite concentration{_where(i, index)}")
+        raise ValueError(note("error.calc.infinite", what=what, where=_where(i, index)))
     return arr
 
 
@@ -176,10 +183,8 @@ def _iaqi_table(conc: np.ndarray, rules: RuleSet, table: str, beyond: str, what:
             out[over] = np.inf  # off the scale: the sub-index, and so the AQI, is not defined
         elif beyond == "raise":
             i = int(np.flatnonzero(over.ravel())[0])
-            raise ValueError(
-                f"{what}: concentration {np.asarray(conc).ravel()[i]!r} is above the top breakpoint of "
-                f"{table} ({bp[-1] / 10**decimals:g}); pass beyond='cap' or 'nan'"
-            )
+            raise ValueError(note("error.calc.beyond_top", what=what, value=repr(np.asarray(conc).ravel()[i]), table=table,
+                                  top=f"{bp[-1] / 10**decimals:g}"))
     return out
 
 
@@ -224,7 +229,7 @@ def _warn_co(co: np.ndarray, where_of, stacklevel: int = 3) -> None:
 
 def _rows_of(index):
     """``where_of`` for rows of a frame or Series: ``"row <label>"``."""
-    return lambda pos: [f"row {_label(index[i])}" for i in pos]
+    return lambda pos: [note("calc.row", row=_label(index[i])) for i in pos]
 
 
 def _positions_of(shape):
@@ -232,8 +237,8 @@ def _positions_of(shape):
     if len(shape) == 0:
         return lambda pos: ["" for _ in pos]
     if len(shape) == 1:
-        return lambda pos: [f"position {int(i)}" for i in pos]
-    return lambda pos: ["position (" + ", ".join(str(int(k)) for k in ks) + ")" for ks in zip(*np.unravel_index(pos, shape))]
+        return lambda pos: [note("calc.position", i=int(i)) for i in pos]
+    return lambda pos: [note("calc.position_nd", pos=", ".join(str(int(k)) for k in ks)) for ks in zip(*np.unravel_index(pos, shape))]
 
 
 # --------------------------------------------------------------------------- public: iaqi
@@ -288,17 +293,17 @@ def iaqi(pollutant: str, concentration, *, averaging: str, rules, beyond: str = 
     """
     rs = get_rules(rules)
     if pollutant not in POLLUTANTS:
-        raise ValueError(f"unknown pollutant {pollutant!r}; one of {', '.join(POLLUTANTS)}")
+        raise ValueError(note("error.calc.unknown_pollutant", pollutant=repr(pollutant), known=list(POLLUTANTS)))
     if averaging not in AVERAGINGS:
-        raise ValueError(f"unknown averaging {averaging!r}; one of {', '.join(AVERAGINGS)}")
+        raise ValueError(note("error.calc.unknown_averaging", averaging=repr(averaging), known=list(AVERAGINGS)))
     if pollutant in ("pm10", "pm25"):
         table = f"{pollutant}_24h"  # 1-h PM on the daily breakpoints (HJ 633—2026 eq.1)
         if averaging == "8h":
-            raise ValueError(f"{pollutant} has no 8h averaging")
+            raise ValueError(note("error.calc.no_8h", pollutant=pollutant))
     else:
         table = f"{pollutant}_{averaging}"
         if table not in rs.breakpoints:
-            raise ValueError(f"{pollutant} has no {averaging} breakpoints in {rs.name}")
+            raise ValueError(note("error.calc.no_breakpoints", pollutant=pollutant, averaging=averaging, rules=rs.name))
     if isinstance(concentration, pd.DataFrame):
         cols = [concentration.iloc[:, j] for j in range(concentration.shape[1])]
         parts = [_iaqi_series(c, rs, table, beyond, pollutant) for c in cols]
@@ -307,8 +312,8 @@ def iaqi(pollutant: str, concentration, *, averaging: str, rules, beyond: str = 
         if pollutant == "co" and parts:
             floats = np.column_stack([_numeric(a, pollutant) for _, a in parts])  # row-major: row, then column
             index, columns = concentration.index, concentration.columns
-            _warn_co(floats, lambda pos: [f"row {_label(index[i // len(columns)])} of column {_label(columns[i % len(columns)])}"
-                                          for i in pos])
+            _warn_co(floats, lambda pos: [note("calc.row_of_column", row=_label(index[i // len(columns)]),
+                                               column=_label(columns[i % len(columns)])) for i in pos])
         return out
     if isinstance(concentration, pd.Series):
         out, arr = _iaqi_series(concentration, rs, table, beyond, pollutant)
@@ -350,7 +355,7 @@ def aqi_category(aqi, rules="HJ633-2026") -> pd.DataFrame:
         aqi = [aqi]
     a = np.asarray(pd.array(aqi, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
     if (a < 0).any():
-        raise ValueError(f"AQI cannot be negative: {a[a < 0][0]:g}")
+        raise ValueError(note("error.calc.aqi_negative", value=f"{a[a < 0][0]:g}"))
     ok = ~np.isnan(a)
     pos = np.clip(np.searchsorted(np.asarray(rs.category_upper), a[ok], side="left"), 0, len(rs.category_upper) - 1)
     level = np.full(a.shape, np.nan)
@@ -447,17 +452,14 @@ def _apply_by_rules(frame: pd.DataFrame, rules, date_col: str, compute) -> pd.Da
         out = compute(frame, get_rules(rules))
     else:
         if date_col not in frame.columns:
-            raise ValueError(
-                f"rules=None picks the rule set by the {date_col!r} column, which the frame lacks; "
-                f"add it or pin rules='HJ633-2012' / 'HJ633-2026'"
-            )
+            raise ValueError(note("error.calc.no_date_column", column=repr(date_col)))
         try:
             stamps = beijing_naive(frame[date_col])
         except (ValueError, TypeError) as exc:
-            raise ValueError(f"column {date_col!r} does not hold dates: {exc}") from None
+            raise ValueError(note("error.calc.column_not_dates", column=repr(date_col), error=str(exc))) from None
         if stamps.isna().any():
             i = int(np.flatnonzero(stamps.isna().to_numpy())[0])
-            raise ValueError(f"column {date_col!r}: missing date at row {_label(original_index[i])}; cannot pick the rule set")
+            raise ValueError(note("error.calc.missing_date", column=repr(date_col), row=_label(original_index[i])))
         if date_col == "time":
             stamps = stamps.dt.floor("D")  # the natural day an hour-start belongs to (airq.timeconv)
         names = rules_for_dates(stamps)
@@ -566,7 +568,7 @@ def daily_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", unm
 def _warn_co_column(frame: pd.DataFrame) -> None:
     """The CO unit warning (:func:`_warn_co`) for the ``co`` column of a frame, rows by label."""
     if "co" in frame.columns:
-        _warn_co(_numeric(_column(frame, "co"), "column 'co'", frame.index), _rows_of(frame.index), stacklevel=4)
+        _warn_co(_numeric(_column(frame, "co"), _col("co"), frame.index), _rows_of(frame.index), stacklevel=4)
 
 
 def _daily_subindices(get, columns, n: int, rs: RuleSet, unmonitored, beyond, on_missing, index=None):
@@ -577,14 +579,11 @@ def _daily_subindices(get, columns, n: int, rs: RuleSet, unmonitored, beyond, on
     _check_options(on_missing, unmonitored, rs.daily.keys())
     missing_cols = [c for c in rs.daily if c not in columns and c not in unmonitored]
     if missing_cols:
-        raise ValueError(
-            f"daily_aqi under {rs.name} needs column(s) {missing_cols}; "
-            f"indicators: {', '.join(rs.daily)} (name never-measured ones in unmonitored=)"
-        )
+        raise ValueError(note("error.calc.daily_needs", rules=rs.name, missing=repr(missing_cols), indicators=list(rs.daily)))
     subs = {}
     for col, table in rs.daily.items():
         if col in columns:
-            subs[col] = _iaqi_table(get(col), rs, table, beyond, f"column {col!r}", index)
+            subs[col] = _iaqi_table(get(col), rs, table, beyond, _col(col), index)
         else:
             subs[col] = np.full(n, np.nan)
     # HJ 633—2012 Table 1 note 3: O3 8-h > 800 has no sub-index; the O3 1-h one is reported.
@@ -592,7 +591,7 @@ def _daily_subindices(get, columns, n: int, rs: RuleSet, unmonitored, beyond, on
     required = [c for c in rs.daily if c not in unmonitored]
     rule = rs.above.get("o3_8h")
     if rule is not None and rule.action == "use" and "o3_8h" in columns:
-        cs = round_scaled(_numeric(get("o3_8h"), "column 'o3_8h'"), rs.decimals["o3"])
+        cs = round_scaled(_numeric(get("o3_8h"), _col("o3_8h")), rs.decimals["o3"])
         over = cs > float(rule.threshold) * 10 ** rs.decimals["o3"]
         if over.any():
             subs["o3_8h"] = np.where(over, np.nan, subs["o3_8h"])
@@ -735,19 +734,19 @@ def realtime_aqi(frame: pd.DataFrame, *, rules=None, on_missing: str = "rules", 
         _check_options(on_missing, unmonitored, rs.realtime.keys())
         missing_cols = [c for c in rs.realtime if c not in sub.columns and c not in unmonitored]
         if missing_cols:
-            raise ValueError(f"realtime_aqi needs column(s) {missing_cols}; indicators: {', '.join(rs.realtime)}")
+            raise ValueError(note("error.calc.realtime_needs", missing=repr(missing_cols), indicators=list(rs.realtime)))
         subs = {}
         for col, table in rs.realtime.items():
             if col in sub.columns:
-                subs[col] = _iaqi_table(_column(sub, col), rs, table, beyond, f"column {col!r}", sub.index)
+                subs[col] = _iaqi_table(_column(sub, col), rs, table, beyond, _col(col), sub.index)
             else:
                 subs[col] = np.full(len(sub), np.nan)
         rule = rs.above.get("so2_1h")
         if rule is not None and rule.action == "use" and "so2" in sub.columns and rule.use in ("so2_24h",):
-            cs = round_scaled(_numeric(_column(sub, "so2"), "column 'so2'"), rs.decimals["so2"])
+            cs = round_scaled(_numeric(_column(sub, "so2"), _col("so2")), rs.decimals["so2"])
             over = cs > float(rule.threshold) * 10 ** rs.decimals["so2"]
             if over.any() and "so2_24h" in sub.columns:
-                fallback = _iaqi_table(_column(sub, "so2_24h"), rs, "so2_24h", beyond, "column 'so2_24h'", sub.index)
+                fallback = _iaqi_table(_column(sub, "so2_24h"), rs, "so2_24h", beyond, _col("so2_24h"), sub.index)
                 subs["so2"] = np.where(over, fallback, subs["so2"])
         required = [c for c in rs.realtime if c not in unmonitored]
         return _finish(sub, rs, subs, required, on_missing)

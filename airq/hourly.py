@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from . import grid as _grid
+from .notes import note
 from .rules import get_rules, limits_for
 from .util import label as _label
 from .util import widen_float
@@ -144,28 +145,28 @@ def _layout(frame: pd.DataFrame, pollutants=None, start=None, end=None) -> _Layo
         raise TypeError(f"to_grid takes a DataFrame, not {type(frame).__name__}")
     for col in ("station", "time"):
         if col not in frame.columns:
-            raise ValueError(f"hourly table lacks the column {col!r} (columns: {list(frame.columns)})")
+            raise ValueError(note("error.calc.hourly_lacks_column", column=repr(col), columns=repr(list(frame.columns))))
     if pollutants is None:
         pollutants = [p for p in HOURLY_POLLUTANTS if p in frame.columns]
     unknown = [p for p in pollutants if p not in HOURLY_POLLUTANTS]
     if unknown:
-        raise ValueError(f"unknown pollutant column(s) {unknown}; known: {HOURLY_POLLUTANTS}")
+        raise ValueError(note("error.calc.unknown_pollutant_columns", unknown=repr(unknown), known=repr(HOURLY_POLLUTANTS)))
     absent = [p for p in pollutants if p not in frame.columns]
     if absent:
-        raise ValueError(f"hourly table lacks pollutant column(s) {absent}")
+        raise ValueError(note("error.calc.hourly_lacks_pollutants", absent=repr(absent)))
     try:
         times = pd.DatetimeIndex(pd.to_datetime(frame["time"]))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"column 'time' does not hold timestamps: {exc}") from None
+        raise ValueError(note("error.calc.time_not_timestamps", error=str(exc))) from None
     if times.tz is not None:
-        raise ValueError("column 'time' is timezone-aware; convert with airq.timeconv.to_hour_start first")
+        raise ValueError(note("error.calc.time_tz_aware"))
     stations_raw = frame["station"]
     if times.hasnans or stations_raw.isna().any():
         bad = np.flatnonzero(np.asarray(times.isna()) | stations_raw.isna().to_numpy())[0]
-        raise ValueError(f"row {_label(frame.index[bad])}: missing station or time")
+        raise ValueError(note("error.calc.missing_station_or_time", row=_label(frame.index[bad])))
     hours, off = _grid.hour_numbers(times)  # integer hours since the epoch (issue 11: no per-row objects)
     if hours is None:
-        raise ValueError(f"row {_label(frame.index[off])}: time {_label(times[off])} is not on a whole hour")
+        raise ValueError(note("error.calc.time_not_whole_hour", row=_label(frame.index[off]), time=_label(times[off])))
     stations, st_idx = _grid.station_codes(stations_raw)
     first_day = times.min().normalize() if len(times) else None
     last_day = times.max().normalize() if len(times) else None
@@ -181,16 +182,14 @@ def _layout(frame: pd.DataFrame, pollutants=None, start=None, end=None) -> _Layo
         station_str = stations_raw.astype(str).to_numpy()  # the error path names the first duplicate as before
         dup = pd.DataFrame({"s": station_str, "t": times}).duplicated(keep="first").to_numpy()
         bad = np.flatnonzero(dup)[0]
-        raise ValueError(
-            f"row {_label(frame.index[bad])}: duplicate station-hour ({station_str[bad]}, {_label(times[bad])}); "
-            "resolve duplicates first (airq.quality.check_hourly)"
-        )
+        raise ValueError(note("error.calc.duplicate_station_hour", row=_label(frame.index[bad]), station=str(station_str[bad]),
+                              time=_label(times[bad])))
     day0 = pd.Timestamp(start).normalize() if start is not None else first_day
     day1 = pd.Timestamp(end).normalize() if end is not None else last_day
     if day0 is None:
-        raise ValueError("hourly table is empty and no start/end was given")
+        raise ValueError(note("error.calc.hourly_empty"))
     if day1 < day0:
-        raise ValueError(f"end {day1.date()} is before start {day0.date()}")
+        raise ValueError(note("error.calc.end_before_start", end=str(day1.date()), start=str(day0.date())))
     n_days = int((day1 - day0).days) + 1
     if own:
         flat = key  # the same day0 and number of days
@@ -199,7 +198,8 @@ def _layout(frame: pd.DataFrame, pollutants=None, start=None, end=None) -> _Layo
         outside = (hour_idx < 0) | (hour_idx >= 24 * n_days)
         if outside.any():
             bad = np.flatnonzero(outside)[0]
-            raise ValueError(f"row {_label(frame.index[bad])}: time {_label(times[bad])} is outside {day0.date()} .. {day1.date()}")
+            raise ValueError(note("error.calc.time_outside", row=_label(frame.index[bad]), time=_label(times[bad]),
+                                  start=str(day0.date()), end=str(day1.date())))
         flat = st_idx.astype(np.int64) * (24 * n_days) + hour_idx  # position in the flat (station, hour) array
     values = {}
     for p in pollutants:
@@ -212,16 +212,14 @@ def _layout(frame: pd.DataFrame, pollutants=None, start=None, end=None) -> _Layo
             except (ValueError, TypeError):
                 bad_mask = pd.to_numeric(col, errors="coerce").isna() & col.notna()
                 bad = np.flatnonzero(bad_mask.to_numpy())[0]
-                raise ValueError(f"row {_label(frame.index[bad])}, column {p!r}: non-numeric value {col.iloc[bad]!r}") from None
+                raise ValueError(note("error.calc.row_column_non_numeric", row=_label(frame.index[bad]), column=repr(p),
+                                      value=repr(col.iloc[bad]))) from None
             v = widen_float(col.to_numpy()) if col.dtype.kind == "f" else v
             v = np.asarray(v, dtype=float)
         neg = v < 0
         if neg.any():
             bad = np.flatnonzero(neg)[0]
-            raise ValueError(
-                f"row {_label(frame.index[bad])}, column {p!r}: negative concentration {v[bad]:g}; "
-                "clean the table first (airq.quality.check_hourly flags such values as missing)"
-            )
+            raise ValueError(note("error.calc.row_column_negative", row=_label(frame.index[bad]), column=repr(p), value=f"{v[bad]:g}"))
         values[p] = v
     return _Layout(stations=pd.Index(stations, name="station"), start=day0, n_days=n_days, st_idx=st_idx, flat=flat, values=values)
 

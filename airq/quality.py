@@ -80,6 +80,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .notes import note
 from .unit_checks import CO_DAILY_MAX, CO_MEDIAN_RANGE, CO_UNIT_FILE, CO_UNIT_SLIP, co_daily_slip_flags, co_series_flags
 from .units import CO_UG_THRESHOLD, co_looks_like_ug
 from .util import label as _label
@@ -234,47 +235,41 @@ class QualityRules:
 # validation shared with airq.store
 
 
-def _where(frame: pd.DataFrame, pos: int) -> str:
-    """'row <label>' plus the source file when the table has a ``source`` column."""
-    text = f"row {_label(frame.index[pos])}"
+def _where(frame: pd.DataFrame, pos: int):
+    """'row <label>' plus the source file when the table has a ``source`` column (a note: a ``str``)."""
+    row = _label(frame.index[pos])
     if "source" in frame.columns:
         src = frame["source"].iloc[pos]
         if isinstance(src, str) and src:
-            text += f" (source {src!r})"
-    return text
+            return note("calc.row_source", row=row, source=repr(src))
+    return note("calc.row", row=row)
 
 
 def _station_column(frame: pd.DataFrame, what: str) -> pd.Series:
     col = frame["station"]
     if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
-        raise TypeError(
-            f"{what}: column 'station' holds numbers ({col.dtype}); station codes are text — read the "
-            "column as str so that codes such as '0101A' keep their form"
-        )
+        raise TypeError(note("error.calc.station_numbers", what=what, dtype=str(col.dtype)))
     miss = col.isna().to_numpy()
     if miss.any():
         pos = int(np.flatnonzero(miss)[0])
-        raise ValueError(f"{what}: {_where(frame, pos)}, column 'station': missing station code")
+        raise ValueError(note("error.calc.station_missing", what=what, where=_where(frame, pos)))
     if len(col) and col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) != "string":
         # error path only: find the first value that is not text
         bad = ~col.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool)
         pos = int(np.flatnonzero(bad)[0])
-        raise TypeError(f"{what}: {_where(frame, pos)}, column 'station': {shorten(repr(col.iloc[pos]))} is not a text station code")
+        raise TypeError(note("error.calc.station_not_text", what=what, where=_where(frame, pos), value=shorten(repr(col.iloc[pos]))))
     out = col.astype("str")
     empty = (out.str.strip() == "").to_numpy()
     if empty.any():
         pos = int(np.flatnonzero(empty)[0])
-        raise ValueError(f"{what}: {_where(frame, pos)}, column 'station': empty station code")
+        raise ValueError(note("error.calc.station_empty", what=what, where=_where(frame, pos)))
     return out
 
 
 def _time_column(frame: pd.DataFrame, col: str, what: str, *, midnight: bool = False) -> pd.Series:
     s = frame[col]
     if isinstance(s.dtype, pd.DatetimeTZDtype):
-        raise ValueError(
-            f"{what}: column {col!r} is timezone-aware ({s.dtype}); airq stores naive Beijing time — "
-            "convert with airq.timeconv.to_hour_start"
-        )
+        raise ValueError(note("error.calc.column_tz_aware", what=what, column=repr(col), dtype=str(s.dtype)))
     if not pd.api.types.is_datetime64_dtype(s.dtype):
         pos = 0
         try:
@@ -285,28 +280,29 @@ def _time_column(frame: pd.DataFrame, col: str, what: str, *, midnight: bool = F
         except (TypeError, ValueError):
             pass
         val = s.iloc[pos] if len(s) else None
-        raise TypeError(
-            f"{what}: column {col!r} must hold datetime64 values, not {s.dtype} "
-            f"(e.g. {_where(frame, pos) if len(s) else 'empty'}: {shorten(repr(val))}); parse it in the reader"
-        )
+        if len(s):
+            raise TypeError(note("error.calc.column_not_datetime", what=what, column=repr(col), dtype=str(s.dtype),
+                                 where=_where(frame, pos), value=shorten(repr(val))))
+        raise TypeError(note("error.calc.column_not_datetime_empty", what=what, column=repr(col), dtype=str(s.dtype),
+                             value=shorten(repr(val))))
     out = s.astype("datetime64[ns]")
     nat = out.isna().to_numpy()
     if nat.any():
         pos = int(np.flatnonzero(nat)[0])
-        raise ValueError(f"{what}: {_where(frame, pos)}, column {col!r}: missing time")
+        raise ValueError(note("error.calc.missing_time", what=what, where=_where(frame, pos), column=repr(col)))
     unit = "D" if midnight else "h"
     off = (out != out.dt.floor(unit)).to_numpy()
     if off.any():
         pos = int(np.flatnonzero(off)[0])
-        kind = "midnight (a daily table holds one row per natural day)" if midnight else "a whole hour"
-        raise ValueError(f"{what}: {_where(frame, pos)}, column {col!r}: {_label(out.iloc[pos])} is not on {kind}")
+        key = "error.calc.not_midnight" if midnight else "error.calc.not_on_hour"
+        raise ValueError(note(key, what=what, where=_where(frame, pos), column=repr(col), value=_label(out.iloc[pos])))
     return out
 
 
 def _float_column(frame: pd.DataFrame, col: str, what: str) -> pd.Series:
     s = frame[col]
     if pd.api.types.is_bool_dtype(s.dtype):
-        raise TypeError(f"{what}: column {col!r} holds booleans, not concentrations")
+        raise TypeError(note("error.calc.column_booleans", what=what, column=repr(col)))
     if pd.api.types.is_numeric_dtype(s.dtype):
         return pd.Series(s.to_numpy(dtype=float, na_value=np.nan), index=s.index, name=col)
     num = pd.to_numeric(s, errors="coerce")
@@ -314,7 +310,8 @@ def _float_column(frame: pd.DataFrame, col: str, what: str) -> pd.Series:
     bad = (num.isna() & ~blank).to_numpy()
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{what}: {_where(frame, pos)}, column {col!r}: {shorten(repr(s.iloc[pos]))} is not a number")
+        raise ValueError(note("error.calc.not_number_at", what=what, where=_where(frame, pos), column=repr(col),
+                              value=shorten(repr(s.iloc[pos]))))
     return pd.Series(num.to_numpy(dtype=float, na_value=np.nan), index=s.index, name=col)
 
 
@@ -329,9 +326,10 @@ def _canonical(frame, *, key: str, values: Iterable[str], what: str, midnight: b
     values = list(values)
     missing = [c for c in ["station", key, *values] if c not in frame.columns]
     if missing:
-        raise ValueError(f"{what}: the table lacks column(s) {missing} (columns: {list(frame.columns)})")
+        raise ValueError(note("error.calc.table_lacks", what=what, missing=repr(missing), columns=repr(list(frame.columns))))
     if frame.columns.duplicated().any():
-        raise ValueError(f"{what}: duplicate column names {sorted(set(frame.columns[frame.columns.duplicated()]))}")
+        raise ValueError(note("error.calc.duplicate_columns", what=what,
+                              names=repr(sorted(set(frame.columns[frame.columns.duplicated()])))))
     out = frame.copy(deep=True)
     out.attrs = {}
     out["station"] = _station_column(frame, what)
@@ -640,11 +638,11 @@ def _period_bound(value, name: str):
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r} is not a date or time") from None
+        raise ValueError(note("error.calc.bound_not_date", name=name, value=repr(value))) from None
     if ts.tz is not None:
-        raise ValueError(f"{name}={value!r} is timezone-aware; give naive Beijing time")
+        raise ValueError(note("error.calc.bound_tz_aware", name=name, value=repr(value)))
     if ts != ts.floor("h"):
-        raise ValueError(f"{name}={value!r} is not on a whole hour")
+        raise ValueError(note("error.calc.bound_not_hour", name=name, value=repr(value)))
     return ts.as_unit("ns")
 
 
@@ -677,12 +675,12 @@ def gaps(frame: pd.DataFrame, *, start=None, end=None, stations=None) -> pd.Data
         raise TypeError(f"gaps takes a pandas DataFrame, not {type(frame).__name__}")
     missing = [c for c in ("station", "time") if c not in frame.columns]
     if missing:
-        raise ValueError(f"gaps: the table lacks column(s) {missing}")
+        raise ValueError(note("error.calc.gaps_lacks", missing=repr(missing)))
     st = _station_column(frame, what)
     tm = _time_column(frame, "time", what)
     t0, t1 = _period_bound(start, "start"), _period_bound(end, "end")
     if t0 is not None and t1 is not None and t1 <= t0:
-        raise ValueError(f"gaps: end {_label(t1)} is not after start {_label(t0)}")
+        raise ValueError(note("error.calc.end_not_after_start", what="gaps", end=_label(t1), start=_label(t0)))
     keys = pd.DataFrame({"station": st.to_numpy(dtype=object), "time": tm.to_numpy()})
     if t0 is not None:
         keys = keys[keys["time"] >= t0]
@@ -714,7 +712,7 @@ def gaps(frame: pd.DataFrame, *, start=None, end=None, stations=None) -> pd.Data
         absent = sorted(set(wanted) - set(st_arr))
         if absent:
             if t0 is None or t1 is None:
-                raise ValueError(f"gaps: station(s) {absent[:5]} have no rows; give start and end to report their gap")
+                raise ValueError(note("error.calc.gaps_no_rows", stations=repr(absent[:5])))
             pieces.append(
                 pd.DataFrame(
                     {
@@ -785,11 +783,11 @@ def quality_summary(frame: pd.DataFrame, flags: pd.DataFrame, *, start=None, end
         work, fl = work[work["time"] < t1], fl[fl["time"] < t1]
     all_times = pd.concat([work["time"], fl["time"]], ignore_index=True)
     if t0 is None and t1 is None and len(all_times) == 0:
-        raise ValueError("quality_summary: no data and no flags; give start and end to report an empty period")
+        raise ValueError(note("error.calc.summary_empty"))
     p0 = t0 if t0 is not None else all_times.min().floor("D").replace(day=1)
     p1 = t1 if t1 is not None else (all_times.max().to_period("M") + 1).to_timestamp().as_unit("ns")
     if p1 <= p0:
-        raise ValueError(f"quality_summary: end {_label(p1)} is not after start {_label(p0)}")
+        raise ValueError(note("error.calc.end_not_after_start", what="quality_summary", end=_label(p1), start=_label(p0)))
     months = pd.period_range(p0.to_period("M"), (p1 - pd.Timedelta(hours=1)).to_period("M"), freq="M")
     m_start = months.to_timestamp().as_unit("ns").to_numpy()
     m_end = (months + 1).to_timestamp().as_unit("ns").to_numpy()
@@ -872,7 +870,7 @@ def check_daily(frame: pd.DataFrame, *, known_stations=None, rules: QualityRules
         raise TypeError(f"check_daily: rules must be a QualityRules, not {type(rules).__name__}")
     for col in ("station", "date"):
         if col not in frame.columns:
-            raise ValueError(f"check_daily: the table lacks the column {col!r}")
+            raise ValueError(note("error.calc.check_daily_lacks", column=repr(col)))
     work = frame.copy()
     work.attrs = {}
     flags: list[pd.DataFrame] = []

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from . import store as _store
+from .notes import note
 from .quality import FLAG_COLUMNS, REASONS, STUCK, quality_summary
 
 __all__ = [
@@ -42,7 +43,24 @@ DAILY_INDICATORS = ("pm25", "pm10", "o3_8h", "no2", "so2", "co", "o3_1h")
 
 
 class UnknownStationError(ValueError):
-    """A station asked for is neither in the store nor in the plan (one sentence, with suggestions)."""
+    """A station asked for is neither in the store nor in the plan (one sentence, with suggestions).
+
+    Its message (``args[0]``) is an :class:`airq.notes.Note`: ``str(exc)`` is the English sentence, and
+    ``airq.cli_common.error_sentence(exc, "zh")`` says it in Chinese.
+    """
+
+
+def _semicolons(parts: list):
+    """Parts joined by ``"; "`` (``"；"`` in Chinese): one note, each part said in the reader's language."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = note("quality.and_also", first=out, second=part)
+    return out
+
+
+def _and_more(items: list, more: int):
+    """``items`` (a list, joined by the language's separator), then ``" and N more"`` when ``more``."""
+    return note("quality.list_more", items=items, more=more) if more else note("quality.list", items=items)
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,25 +129,27 @@ def resolve_stations(given, store_dir, *, plan=None, flagged=()) -> tuple[list[s
         hits = sorted({c for c in codes if c.lower() == value.lower()} or {c for c, ns in names.items() if value.lower() in {n.lower() for n in ns}})
         if len(hits) == 1:
             out.append(hits[0])
-            how = "code" if hits[0].lower() == value.lower() else "name"
-            notes.append(f"station {value!r} read as {_label(hits[0], names)} (by its {how})")
+            key = "quality.read_by_code" if hits[0].lower() == value.lower() else "quality.read_by_name"
+            notes.append(note(key, value=repr(value), station=_label(hits[0], names)))
         elif hits:
-            shared.append(f"{value!r} is the name of {len(hits)} stations ({', '.join(hits)}): give one of their codes")
+            shared.append(note("error.quality.shared_name", value=repr(value), n=len(hits), codes=list(hits)))
         else:
             near = _closest(value, codes, names)
-            unknown.append(f"{value!r} (closest known: {', '.join(_label(c, names) for c in near)})" if near else f"{value!r} (no close match)")
+            unknown.append(note("error.quality.closest", value=repr(value), near=[_label(c, names) for c in near]) if near
+                           else note("error.quality.no_match", value=repr(value)))
     if unknown or shared:
-        raise UnknownStationError("; ".join(([_unknown_sentence(unknown, store_dir, plan, codes, names)] if unknown else []) + shared))
+        raise UnknownStationError(_semicolons(([_unknown_sentence(unknown, store_dir, plan, codes, names)] if unknown else []) + shared))
     return list(dict.fromkeys(out)), notes
 
 
-def _unknown_sentence(unknown: list[str], store_dir, plan, codes: list[str], names: dict) -> str:
-    where = f"the store {store_dir}" + (" or the plan" if plan is not None else "")
-    known = (f"{len(codes)} known: {', '.join(_label(c, names) for c in codes)}" if len(codes) <= 12
-             else f"{len(codes):,} known stations, listed by `airq quality --store {store_dir} --period ... --all`")
-    listed = unknown[0] if len(unknown) == 1 else ", ".join(unknown[:-1]) + " and " + unknown[-1]
-    hint = "" if names else "; the store keeps no station names, so give a code (or --config PLAN to match the plan's names)"
-    return f"unknown station{'s' if len(unknown) > 1 else ''} {listed}: not in {where} ({known}){hint}"
+def _unknown_sentence(unknown: list, store_dir, plan, codes: list[str], names: dict):
+    where = note("error.quality.where_store_plan" if plan is not None else "error.quality.where_store", store=str(store_dir))
+    known = (note("error.quality.known_list", n=len(codes), stations=[_label(c, names) for c in codes]) if len(codes) <= 12
+             else note("error.quality.known_many", n=len(codes), store=str(store_dir)))
+    listed = unknown[0] if len(unknown) == 1 else note("error.quality.listed", items=unknown[:-1], last=unknown[-1])
+    hint = "" if names else note("error.quality.no_names_hint")
+    key = "error.quality.unknown_stations" if len(unknown) > 1 else "error.quality.unknown_station"
+    return note(key, listed=listed, where=where, known=known, hint=hint)
 
 
 # --------------------------------------------------------------------------------------------
@@ -161,7 +181,7 @@ def _flag_counts(flags: pd.DataFrame, grid: pd.MultiIndex, base=REASONS) -> pd.D
 def _months(start: pd.Timestamp, stop: pd.Timestamp) -> tuple[pd.PeriodIndex, np.ndarray]:
     """Calendar months touching ``[start, stop)`` and the days of each inside it."""
     if stop <= start:
-        raise ValueError(f"the period end {stop:%Y-%m-%d} is not after its start {start:%Y-%m-%d}")
+        raise ValueError(note("error.quality.period_end", end=f"{stop:%Y-%m-%d}", start=f"{start:%Y-%m-%d}"))
     months = pd.period_range(start.to_period("M"), (stop - pd.Timedelta(days=1)).to_period("M"), freq="M")
     m0 = np.maximum(months.to_timestamp().as_unit("ns").to_numpy(), start.as_unit("ns").to_datetime64())
     m1 = np.minimum((months + 1).to_timestamp().as_unit("ns").to_numpy(), stop.as_unit("ns").to_datetime64())
@@ -395,7 +415,7 @@ def store_quality(store_dir, start, end, *, stations=None, plan=None, all_statio
     stop = end + pd.Timedelta(days=1)
     hflags, dflags = load_flags(store_dir, "hourly"), load_flags(store_dir, "daily")
     h_flagged, d_flagged = _flagged(hflags, start, stop), _flagged(dflags, start, stop)
-    notes: list[str] = []
+    notes: list = []
     if stations is not None:
         stations, notes = resolve_stations(stations, store_dir, plan=plan, flagged=h_flagged | d_flagged)
     in_store = set(_store.stations(store_dir))
@@ -429,29 +449,28 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=["station", "month"])
 
 
-def _notes(store_dir, start, end, kinds, nothing, names, d_tab, kept) -> list[str]:
+def _notes(store_dir, start, end, kinds, nothing, names, d_tab, kept) -> list:
+    """The report's notes: :class:`airq.notes.Note` s (English ``str`` s, said in Chinese with ``render(n, "zh")``)."""
     notes = []
     if not kinds["hourly_in_period"] and not kinds["daily_in_period"]:
-        held = "; ".join(f"{k} {v[0]} … {v[-1]}" for k, v in (("hourly", kinds["hourly"]), ("daily", kinds["daily"])) if v) or "nothing"
-        return [f"the store {store_dir} holds no data from {start:%Y-%m-%d} to {end:%Y-%m-%d} (it holds {held}); "
-                "add that period with `airq ingest`"]
+        held = [note(k, first=v[0], last=v[-1]) for k, v in (("quality.held_hourly", kinds["hourly"]), ("quality.held_daily", kinds["daily"])) if v]
+        return [note("quality.no_data", store=str(store_dir), start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}",
+                     held=_semicolons(held) if held else note("quality.held_nothing"))]
     if nothing:
-        shown = ", ".join(f"{s} {names[s]}" if names.get(s) else s for s in nothing[:10]) + (f" and {len(nothing) - 10} more" if len(nothing) > 10 else "")
-        notes.append(f"{len(nothing)} listed station{'s have' if len(nothing) > 1 else ' has'} no data in the period (every hour or day absent): {shown}")
+        shown = _and_more([f"{s} {names[s]}" if names.get(s) else s for s in nothing[:10]], max(len(nothing) - 10, 0))
+        notes.append(note("quality.no_data_stations" if len(nothing) > 1 else "quality.no_data_station", n=len(nothing), shown=shown))
     if kept:
-        many = len(kept) > 1
-        notes.append(f"{len(kept):,} listed station{'s have' if many else ' has'} no rows in the store, only flags: "
-                     f"{'their' if many else 'its'} rows were kept out at ingest (see the flag counts), so every hour or day shows as absent")
+        notes.append(note("quality.kept_out_stations" if len(kept) > 1 else "quality.kept_out_station", n=len(kept)))
     if len(d_tab) and int(d_tab["proxy_days"].sum()):
-        notes.append(f"{int(d_tab['proxy_days'].sum())} proxy day(s) (window_flag other than T00) are counted present but not valid: "
-                     "assess leaves them out unless --accept-proxy")
+        notes.append(note("quality.proxy_days", n=int(d_tab["proxy_days"].sum())))
     return notes
 
 
-def _others_note(others: int, kept_out: int, plan) -> str:
+def _others_note(others: int, kept_out: int, plan):
     parts = []
     if others:
-        parts.append(f"the store holds {others:,} other station{'s' if others > 1 else ''}" + (" (not in the plan)" if plan is not None else " (no data in the period)"))
+        keys = ("quality.others_plan", "quality.others_plan_many") if plan is not None else ("quality.others_period", "quality.others_period_many")
+        parts.append(note(keys[others > 1], n=others))
     if kept_out:
-        parts.append(f"{kept_out:,} station{'s' if kept_out > 1 else ''} appear{'' if kept_out > 1 else 's'} only in the flags of the period (rows kept out at ingest)")
-    return "; ".join(parts) + ": --all lists every station"
+        parts.append(note("quality.flags_only_many" if kept_out > 1 else "quality.flags_only", n=kept_out))
+    return note("quality.others", parts=_semicolons(parts))

@@ -34,6 +34,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from .notes import note
 from .util import widen_float
 
 __all__ = ["round_gbt8170", "round_decimal_string", "round_scaled"]
@@ -79,9 +80,9 @@ def round_decimal_string(text: str | int | float | Decimal | Fraction, decimals:
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(note("error.calc.not_a_number", value=repr(text))) from None
     if not value.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
+        raise ValueError(note("error.calc.not_finite", value=repr(text)))
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
 
 

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .aqi import aqi_category, daily_aqi
+from .notes import note
 from .rounding import round_gbt8170, round_scaled
 from .rules import LimitSet, get_limits, get_rules, limits_for
 from .util import label as _label
@@ -134,13 +135,13 @@ def _ts(value, what: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError):
-        raise ValueError(f"{what}: not a date: {value!r} (expected YYYY-MM-DD)") from None
+        raise ValueError(note("error.calc.what_not_a_date", what=what, value=repr(value))) from None
     if ts is pd.NaT or pd.isna(ts):
-        raise ValueError(f"{what}: missing date")
+        raise ValueError(note("error.calc.what_missing_date", what=what))
     if ts.tz is not None:
-        raise ValueError(f"{what}: {value!r} is timezone-aware; airq dates are naive Beijing dates")
+        raise ValueError(note("error.calc.what_tz_aware", what=what, value=repr(value)))
     if ts != ts.normalize():
-        raise ValueError(f"{what}: {value!r} is not a date (has a time of day)")
+        raise ValueError(note("error.calc.what_time_of_day", what=what, value=repr(value)))
     return ts
 
 
@@ -180,8 +181,9 @@ def parse_period(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     ['2024-02-01', '2024-02-29']
     """
     if not isinstance(text, str):
-        raise ValueError(f"a period is text such as '2023', '2023-03', '2023-Q1' or '2023-01-01/2023-03-31', not {text!r}")
+        raise ValueError(note("error.calc.period_not_text", value=repr(text)))
     s = text.strip()
+    what = note("calc.period", text=repr(text))
     for pattern, kind in _PERIOD_PATTERNS:
         m = pattern.match(s)
         if not m:
@@ -192,19 +194,17 @@ def parse_period(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         if kind in ("month", "quarter", "half"):
             y, k = int(m.group(1)), int(m.group(2))
             if kind == "month" and not 1 <= k <= 12:
-                raise ValueError(f"period {text!r}: month {k} is not 1..12")
+                raise ValueError(note("error.calc.period_month", what=what, month=k))
             first, n = {"month": (k, 1), "quarter": (3 * k - 2, 3), "half": (6 * k - 5, 6)}[kind]
             last = first + n - 1
             return pd.Timestamp(y, first, 1), pd.Timestamp(y, last, calendar.monthrange(y, last)[1])
         if kind == "day":
-            d = _ts(m.group(1), f"period {text!r}")
+            d = _ts(m.group(1), what)
             return d, d
-        a, b = _ts(m.group(1), f"period {text!r}"), _ts(m.group(2), f"period {text!r}")
+        a, b = _ts(m.group(1), what), _ts(m.group(2), what)
         if b < a:
-            raise ValueError(f"period {text!r}: end {b.date()} is before start {a.date()}")
+            raise ValueError(note("error.calc.what_end_before_start", what=what, end=str(b.date()), start=str(a.date())))
         return a, b
-    from .notes import note
-
     raise ValueError(note("error.bad_period", text=repr(text)))
 
 
@@ -217,7 +217,7 @@ def _resolve_period(start, end, period, what: str) -> tuple[pd.Timestamp, pd.Tim
         raise ValueError(f"{what}: give start= and end= (dates) or period= (e.g. '2023-Q1')")
     a, b = _ts(start, f"{what}: start"), _ts(end, f"{what}: end")
     if b < a:
-        raise ValueError(f"{what}: end {b.date()} is before start {a.date()}")
+        raise ValueError(note("error.calc.what_end_before_start", what=what, end=str(b.date()), start=str(a.date())))
     return a, b
 
 
@@ -285,15 +285,15 @@ def previous_period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def _fraction(p, what: str) -> Fraction:
     if isinstance(p, (bool, np.bool_)):
-        raise ValueError(f"{what}: percentile {p!r} is not a number")
+        raise ValueError(note("error.calc.percentile_not_number", what=what, p=repr(p)))
     try:
         f = p if isinstance(p, Fraction) else Fraction(repr(float(p)) if isinstance(p, (float, np.floating)) else p)
     except (ValueError, TypeError):
-        raise ValueError(f"{what}: percentile {p!r} is not a number") from None
+        raise ValueError(note("error.calc.percentile_not_number", what=what, p=repr(p))) from None
     if not 0 <= f <= 100:
-        raise ValueError(f"{what}: percentile must be in [0, 100] (percent, e.g. 90), not {p!r}")
+        raise ValueError(note("error.calc.percentile_range", what=what, p=repr(p)))
     if 0 < f < 1:  # almost certainly a fraction meant as percent (0.9 for P90): refuse, do not guess
-        raise ValueError(f"{what}: percentile {p!r} is below 1; p is in percent (write 90 for the 90th percentile)")
+        raise ValueError(note("error.calc.percentile_fraction", what=what, p=repr(p)))
     return f
 
 
@@ -369,7 +369,8 @@ def hj663_percentile(values, p) -> float:
     bad = arr.isna() & raw.notna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"hj663_percentile: non-numeric value {raw.iloc[i]!r} at position {i}")
+        raise ValueError(note("error.calc.non_numeric", what="hj663_percentile", value=repr(raw.iloc[i]),
+                              where=note("calc.position", i=i)))
     v = arr.to_numpy(dtype=float, na_value=np.nan)
     out, _ = _grouped_percentile(np.zeros(len(v), dtype=np.int64), v, 1, p)
     return float(out[0])
@@ -384,13 +385,10 @@ def _check_frame(frame, by: str, what: str, need_rules: bool, need_aqi: bool = T
     need = [by, "date", *(["aqi"] if need_aqi else []), *CONCENTRATIONS] + (["rules"] if need_rules else [])
     missing = [c for c in need if c not in frame.columns]
     if missing:
-        raise ValueError(
-            f"{what}: the frame lacks column(s) {missing}; pass the output of airq.groups.group_daily_aqi "
-            f"(or airq.daily_aqi) with by= naming the unit column (columns: {list(frame.columns)})"
-        )
+        raise ValueError(note("error.calc.frame_lacks", what=what, missing=repr(missing), columns=repr(list(frame.columns))))
     if frame[by].isna().any():
         i = int(np.flatnonzero(frame[by].isna().to_numpy())[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}: missing {by!r}")
+        raise ValueError(note("error.calc.missing_unit", what=what, row=_label(frame.index[i]), by=repr(by)))
     return frame
 
 
@@ -405,7 +403,7 @@ def _aqi_values(frame: pd.DataFrame, what: str) -> np.ndarray:
     frac = ~np.isnan(a) & (a != np.floor(a))
     if frac.any():
         i = int(np.flatnonzero(frac)[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}: AQI {a[i]!r} is not an integer")
+        raise ValueError(note("error.calc.aqi_not_integer", what=what, row=_label(frame.index[i]), value=repr(a[i])))
     return a
 
 
@@ -428,16 +426,16 @@ def _dust_mask(dust_days, units: np.ndarray, dates: pd.DatetimeIndex, known_unit
 
     if isinstance(dust_days, pd.DataFrame):
         if by not in dust_days.columns or "date" not in dust_days.columns:
-            raise ValueError(f"{what}: a dust_days DataFrame needs columns {by!r} and 'date'")
+            raise ValueError(note("error.calc.dust_table_columns", what=what, by=repr(by)))
         table = pd.DataFrame({"u": dust_days[by].astype(str).to_numpy(),
                               "d": to_dates(list(dust_days["date"]), "['date']")})
         unknown = sorted(set(table["u"]) - set(known_units))
         if unknown:
-            raise ValueError(f"{what}: dust_days names unknown {by}(s) {unknown}; known: {sorted(known_units)}")
+            raise ValueError(note("error.calc.dust_unknown", what=what, by=by, unknown=repr(unknown), known=repr(sorted(known_units))))
     elif isinstance(dust_days, Mapping):
         unknown = [k for k in dust_days if str(k) not in known_units]
         if unknown:
-            raise ValueError(f"{what}: dust_days names unknown {by}(s) {unknown}; known: {sorted(known_units)}")
+            raise ValueError(note("error.calc.dust_unknown", what=what, by=by, unknown=repr(unknown), known=repr(sorted(known_units))))
         parts = [pd.DataFrame({"u": str(k), "d": to_dates(v, f"[{k!r}]")}) for k, v in dust_days.items()]
         table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"u": [], "d": pd.DatetimeIndex([])})
     else:
@@ -619,12 +617,9 @@ def period_stats(
     if exceedance not in _EXCEEDANCE:
         raise ValueError(f"{what}: exceedance must be one of {_EXCEEDANCE}, not {exceedance!r}")
     if mode is not None and dust_days is None:
-        raise ValueError(f"{what}: dust_mode={dust_mode!r} needs dust_days= (the dust-affected dates)")
+        raise ValueError(note("error.calc.dust_needs_days", what=what, mode=repr(dust_mode)))
     if mode is None and dust_days is not None:
-        raise ValueError(
-            f"{what}: dust_days were given but dust_mode is None, so nothing would be deducted; "
-            "pass dust_mode='exclude_exceedance' or 'recompute'"
-        )
+        raise ValueError(note("error.calc.dust_needs_mode", what=what))
     limits = _composite_limits(composite_limits, end)
     aqi_kw = dict(aqi_options or {})
     bad_kw = [k for k in aqi_kw if k not in ("on_missing", "unmonitored", "beyond")]
@@ -636,7 +631,8 @@ def period_stats(
     dup = pd.DataFrame({"u": frame[by].to_numpy(), "d": dates_all}).duplicated().to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise ValueError(f"{what}: row {_label(frame.index[i])}: duplicate {by}-day ({frame[by].iloc[i]}, {dates_all[i].date()})")
+        raise ValueError(note("error.calc.duplicate_unit_day", what=what, row=_label(frame.index[i]), by=by,
+                              unit=str(frame[by].iloc[i]), date=str(dates_all[i].date())))
 
     inside = np.asarray((dates_all >= start) & (dates_all <= end))
     frame = frame[inside]
@@ -650,7 +646,7 @@ def period_stats(
     G = len(all_units)
     aqi = _aqi_values(frame, what)
     if "primary" not in frame.columns:
-        raise ValueError(f"{what}: the frame lacks the column 'primary' (pass the daily_aqi output)")
+        raise ValueError(note("error.calc.lacks_primary", what=what))
     primary = frame["primary"].astype(object).where(frame["primary"].notna(), None).to_numpy().copy()
     rule_names = frame["rules"].astype(str).to_numpy()
     conc = {p: _float_col(frame, p, what) for p in CONCENTRATIONS}
@@ -672,7 +668,7 @@ def period_stats(
         if mode == "exclude_exceedance":
             for p in _PM:
                 if p not in iaqis:
-                    raise ValueError(f"{what}: dust_mode='exclude_exceedance' needs the column 'iaqi_{p}'")
+                    raise ValueError(note("error.calc.exclude_needs_iaqi", what=what, p=p))
             with np.errstate(invalid="ignore"):
                 pm_over = (iaqis["pm10"] > 100) | (iaqis["pm25"] > 100)
                 removed = is_dust & (aqi > 100) & pm_over
@@ -842,7 +838,7 @@ def _exceed_counts(kind, conc, iaqis, dates, codes, G) -> pd.DataFrame:
                 if p == "o3_1h":
                     out[f"exceed_days_{p}"] = np.zeros(G, dtype=np.int64)
                     continue
-                raise ValueError(f"period_stats: exceedance='iaqi' needs the column 'iaqi_{p}'")
+                raise ValueError(note("error.calc.exceedance_needs_iaqi", p=p))
             with np.errstate(invalid="ignore"):
                 over = v > 100
         else:

@@ -35,6 +35,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from .notes import note
+
 __all__ = ["BEIJING", "HOUR_LABELS", "to_hour_start", "natural_day", "parse_hour_label_text"]
 
 BEIJING = "Asia/Shanghai"
@@ -75,7 +77,7 @@ def to_hour_start(times, hour_label: str) -> pd.DatetimeIndex:
     off = idx[~idx.isna()]
     bad = off[off != off.floor("h")]
     if len(bad):
-        raise ValueError(f"hour label not on a whole hour: {bad[0]}")
+        raise ValueError(note("error.calc.label_not_whole_hour", label=str(bad[0])))
     if hour_label == "end":
         idx = idx - pd.Timedelta(hours=1)
     return idx
@@ -104,7 +106,7 @@ def _parse_labels(times) -> pd.DatetimeIndex:
     try:
         idx = pd.DatetimeIndex(pd.to_datetime(values))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"hour labels are not all date-times (Beijing time, e.g. '2024-01-01 01:00'): {exc}") from None
+        raise ValueError(note("error.calc.labels_not_times", error=str(exc))) from None
     return idx + pd.to_timedelta(np.where(shift, 1, 0), unit="D")
 
 
@@ -126,12 +128,12 @@ def parse_hour_label_text(dates, hours) -> pd.DatetimeIndex:
     try:
         d = pd.to_datetime(d_in)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"not a date: {exc}") from None
+        raise ValueError(note("error.calc.not_a_date", error=str(exc))) from None
     h = pd.to_numeric(h_in, errors="coerce")
     bad = (h.isna() & h_in.notna()) | (h < 0) | (h > 24) | (h != np.floor(h))
     if bad.any():
-        raise ValueError(f"hour must be a whole number 0..24, got {h_in[bad].iloc[0]!r}")
+        raise ValueError(note("error.calc.bad_hour", value=repr(h_in[bad].iloc[0])))
     if h.isna().any() or d.isna().any():
         i = int(np.flatnonzero((h.isna() | d.isna()).to_numpy())[0])
-        raise ValueError(f"missing date or hour at position {i}")
+        raise ValueError(note("error.calc.missing_date_or_hour", i=i))
     return pd.DatetimeIndex(d + pd.to_timedelta(np.asarray(h, dtype=float), unit="h"))

@@ -73,6 +73,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from .notes import note
 from .units import CO_UG_THRESHOLD, co_looks_like_ug
 
 __all__ = [
@@ -266,12 +267,16 @@ _DETAIL = re.compile(r"^(?P<file>.*?): station (?P<station>.*?), (?P<month>\d{4}
                      r"(?P<side>above|below) (?P<limit>\S+) mg/m³")
 
 
-def co_unit_file_lines(flags: pd.DataFrame, fmt: str | None = None) -> list[str]:
+def co_unit_file_lines(flags: pd.DataFrame, fmt: str | None = None) -> list:
     """One line per file with ``co_unit_file`` flags: the stations, the median seen, what was done.
 
     ``flags`` is an ingest's flag table (reason ``co_unit_file`` rows are used, with the detail
     :func:`co_series_flags` writes); ``fmt`` the ingest format (``prsa`` adds why its CO can be
     1000 times too small). At most four files are named, then one line for the rest.
+
+    The lines are :class:`airq.notes.Note` s: English ``str`` s, said in Chinese with
+    ``airq.notes.render(line, "zh")``. (The flags' ``detail`` texts they are read from stay English:
+    they are data kept in the store, and this function parses them.)
     """
     if not len(flags):
         return []
@@ -285,19 +290,16 @@ def co_unit_file_lines(flags: pd.DataFrame, fmt: str | None = None) -> list[str]
     groups = list(f.groupby(["_file", "_side"], sort=False))
     for (file, side), g in groups[:_SHOW]:
         per_station = g.groupby("station", sort=False)["value"].median()
-        shown = ", ".join(f"{s} median {_g(m)}" for s, m in list(per_station.items())[:_SHOW])
-        if len(per_station) > _SHOW:
-            shown += f" and {len(per_station) - _SHOW} more"
+        items = [note("calc.co_station_median", station=str(s), median=_g(m)) for s, m in list(per_station.items())[:_SHOW]]
+        more = len(per_station) - _SHOW
+        shown = note("calc.co_list_more", items=items, more=more) if more > 0 else note("calc.co_list", items=items)
         n, months, limit = len(g), g["_month"].nunique(), g["_limit"].iloc[0]
-        act = ("rescaled " + ("÷" if side == "above" else "×") + " 1000 (fix_co_units)") if g["_fixed"].all() else "set missing"
-        looks = "looks like µg/m³" if side == "above" else "looks 1000 times too small"
-        why = (" (the prsa reader divides the file's CO by 1000, so this file's CO was already in mg/m³)"
-               if side == "below" and fmt == "prsa" else "")
-        lines.append(f"co_unit_file: the CO of {file} {looks} at {len(per_station)} station(s) ({shown}): "
-                     f"median {_g(g['value'].median())} mg/m³ as read over {n:,} values in {months} month(s), {side} the "
-                     f"{limit} mg/m³ a station's median CO can be{why}, so all {n:,} were {act}.")
+        act = note(("calc.co_act_divide" if side == "above" else "calc.co_act_multiply") if g["_fixed"].all() else "calc.co_act_missing")
+        why = note("calc.co_prsa_why") if side == "below" and fmt == "prsa" else ""
+        key = "calc.co_file_above" if side == "above" else "calc.co_file_below"
+        lines.append(note(key, file=str(file), k=len(per_station), shown=shown, median=_g(g["value"].median()), n=n,
+                          months=int(months), limit=str(limit), why=why, act=act))
     if len(groups) > _SHOW:
         rest = sum(len(g) for _, g in groups[_SHOW:])
-        lines.append(f"co_unit_file: {len(groups) - _SHOW} more file(s) with CO in the wrong unit, {rest:,} values "
-                     "(every one in the store's quality/ folder).")
+        lines.append(note("calc.co_more_files", k=len(groups) - _SHOW, n=rest))
     return lines

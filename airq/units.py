@@ -74,7 +74,9 @@ def to_reference_state(frame: pd.DataFrame, *, date_column: str | None = None) -
     rows = np.ones(len(out), dtype=bool)
     if date_column is not None:
         if date_column not in out.columns:
-            raise ValueError(f"no column {date_column!r} in the frame")
+            from .notes import note
+
+            raise ValueError(note("error.calc.no_column", column=repr(date_column)))
         rows = (pd.to_datetime(out[date_column]) < pd.Timestamp(REFERENCE_STATE_FROM)).to_numpy()
     factor = float(STANDARD_TO_REFERENCE)
     for col in GASES:
@@ -120,16 +122,27 @@ class AirqUnitWarning(UserWarning):
     values : tuple of float
         The suspect values, as given (the first 1000).
     where : tuple of str
-        Where each value is (``"row 3"``, ``"position (0, 5)"``; empty strings for a scalar).
+        Where each value is (``"row 3"``, ``"position (0, 5)"``; empty strings for a scalar): notes
+        (:class:`airq.notes.Note`, a ``str``) that say themselves in Chinese too.
+    note : airq.notes.Note
+        The message (``args[0]``): ``str(warning)`` is its English sentence; ``warning.note.to("zh")``
+        or ``airq.notes.render(warning.note, lang)`` says it in the reader's language.
     count : int
         How many values were suspect in all.
     """
 
     def __init__(self, message: str, values=(), where=(), count: int | None = None):
+        # ``message`` is an airq.notes.Note (co_unit_message): ``str(warning)`` is its English text and
+        # ``warning.args[0]`` the note, said in the reader's language by ``airq.notes.render(..., lang)``.
         super().__init__(message)
         self.values = tuple(values)
         self.where = tuple(where)
         self.count = len(self.values) if count is None else int(count)
+
+    @property
+    def note(self):
+        """The message: an :class:`airq.notes.Note` (say it with ``.to(lang)``) or, if built from a plain text, that text."""
+        return self.args[0] if self.args else ""
 
 
 def co_looks_like_ug(values, threshold: float = CO_UG_THRESHOLD) -> np.ndarray:
@@ -172,29 +185,32 @@ def _mg(v: float) -> str:
     return np.format_float_positional(round(float(v) / 1000.0, 6), trim="0")
 
 
-def co_unit_message(values, where=None, *, count: int | None = None, limit: int = 5) -> str:
+def co_unit_message(values, where=None, *, count: int | None = None, limit: int = 5):
     """The text of the CO unit warning (one line), shared by the library and ``airq aqi``.
 
     ``values`` are the suspect CO values [as given, mg/m³]; ``where`` (optional) says where each
     one is (``"row 3"``); ``count`` is their total number when ``values`` holds only the first
     ones. At most ``limit`` values are listed, then ``"and N more"``.
 
+    Returns an :class:`airq.notes.Note`: the English sentence (a ``str``), said in Chinese by
+    ``airq.notes.render(message, "zh")`` (a ``where`` that is a note is said in the same language).
+
     >>> co_unit_message([1000.0]).split(". ")[0]
     'CO is in mg/m³; 1000 looks like µg/m³ (= 1.0 mg/m³)'
     """
+    from .notes import note
+
     values = list(values)
     n = len(values) if count is None else int(count)
     values = [float(v) for v in values[:limit]]
     where = list(where)[:limit] if where is not None else [""] * len(values)
-    tail = (
-        f"if {'it is' if n == 1 else 'they are'} in µg/m³, divide by 1000 (CO above "
-        f"{_num(CO_UG_THRESHOLD)} mg/m³ is what airq ingest flags as co_unit_slip)."
-    )
+    threshold = _num(CO_UG_THRESHOLD)
     if n == 1:
-        at = f" at {where[0]}" if where[0] else ""
-        head = f"CO is in mg/m³; {_num(values[0])} looks like µg/m³ (= {_mg(values[0])} mg/m³){at}."
-        return head + " Computed from the value as given; " + tail
-    items = [f"{_num(v)} (= {_mg(v)} mg/m³)" + (f" at {w}" if w else "") for v, w in zip(values, where)]
-    more = f" and {n - len(items)} more" if n > len(items) else ""
-    head = f"CO is in mg/m³; {n} values look like µg/m³: " + ", ".join(items) + more + "."
-    return head + " Computed from the values as given; " + tail
+        if where[0]:
+            return note("calc.co_one_at", value=_num(values[0]), mg=_mg(values[0]), where=where[0], threshold=threshold)
+        return note("calc.co_one", value=_num(values[0]), mg=_mg(values[0]), threshold=threshold)
+    items = [note("calc.co_item_at", value=_num(v), mg=_mg(v), where=w) if w else note("calc.co_item", value=_num(v), mg=_mg(v))
+             for v, w in zip(values, where)]
+    if n > len(items):
+        return note("calc.co_many_more", n=n, items=items, more=n - len(items), threshold=threshold)
+    return note("calc.co_many", n=n, items=items, threshold=threshold)

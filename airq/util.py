@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .notes import note
+
 __all__ = ["label", "shorten", "atomic_write_text", "atomic_write_bytes", "widen_float", "beijing_naive", "as_day"]
 
 #: Characters of a raw value echoed before it is cut (:func:`shorten`).
@@ -113,8 +115,6 @@ def as_day(value, what: str = "as_of") -> pd.Timestamp:
     if isinstance(value, str):
         m = _FULL_DATE.match(value)
         if not m:
-            from .notes import note
-
             part = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$", value)
             if part and part.group(2) and 1 <= int(part.group(2)) <= 12:
                 last = pd.Timestamp(int(part.group(1)), int(part.group(2)), 1) + pd.offsets.MonthEnd(0)
@@ -125,10 +125,10 @@ def as_day(value, what: str = "as_of") -> pd.Timestamp:
         try:
             return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
-            raise ValueError(f"{what} {value!r} is not a date of the calendar") from None
+            raise ValueError(note("error.calc.not_calendar_date", what=what, value=repr(value))) from None
     if isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):
         ts = pd.Timestamp(value)
         if pd.isna(ts):
-            raise ValueError(f"{what} is missing (NaT)")
+            raise ValueError(note("error.calc.date_missing", what=what))
         return ts.normalize()
-    raise ValueError(f"{what} must be a date (YYYY-MM-DD), not {value!r}")
+    raise ValueError(note("error.calc.not_a_date_value", what=what, value=repr(value)))

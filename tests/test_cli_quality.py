@@ -98,7 +98,7 @@ def test_station_name_is_read_as_its_code_and_said_so(daily_store, capsys):
     # with the plan, its names work on a store that keeps none
     code, out, err = airq(capsys, "quality", "--store", daily_store, "--period", "2024-02", "--config", GUIGANG, "--station", "新世纪学校")
     assert code == 0, err
-    assert "read as 3405A 新世纪学校" in out and "3405A" in out
+    assert "按其名称识别为 3405A 新世纪学校" in out and "3405A" in out  # the plan is Chinese
 
 
 def test_a_name_shared_by_two_codes_is_refused(tmp_path):
@@ -122,7 +122,7 @@ def test_config_lists_the_plan_stations_and_counts_the_others(hourly_store, caps
     assert table.set_index("station").loc["2506A", "present_hours"] == 48
     assert table.set_index("station").loc["GP01A", "absent_hours"] == 744
     assert "江南子站" in set(table["name"])
-    assert "the store holds 30 other stations (not in the plan): --all lists every station" in err
+    assert "数据库中另有 30 个站点（不在本方案中）：--all 可列出全部站点" in err  # the plan is Chinese
     code, out, _ = airq(capsys, "quality", "--store", hourly_store, "--period", "2024-01", "--config", GUIGANG, "--all", "--csv")
     listed = list(pd.read_csv(io.StringIO(out), dtype={"station": str})["station"])
     assert listed[:7] == GG_PLAN and len(listed) == 37
@@ -143,7 +143,7 @@ def test_text_output_with_plan_aligns_chinese_names(hourly_store, capsys):
     assert code == 0, err  # the plan is Chinese: Chinese headers, still aligned
     rows = [line for line in out.splitlines() if line[:5] in GG_PLAN or line.startswith("站点")]
     assert len(rows) == 8 and len({display_width(line) for line in rows}) == 1
-    assert out.startswith("小时数据，小时数，按站点和月份：") and "注：the store holds 30 other stations" in out
+    assert out.startswith("小时数据，小时数，按站点和月份：") and "注：数据库中另有 30 个站点（不在本方案中）" in out
 
 
 def test_stations_kept_out_at_ingest_are_summarised_not_listed(tmp_path, capsys):
@@ -277,6 +277,6 @@ def test_real_national_file_with_plan_lists_the_plan_stations_first(shared_real,
     table_lines = [line for line in out.splitlines() if line[:5] in GG_PLAN]
     assert [line[:5] for line in table_lines] == GG_PLAN
     assert len(out.splitlines()) < 20
-    assert "other stations (not in the plan): --all lists every station" in out
+    assert "个站点（不在本方案中）：--all 可列出全部站点" in out  # the plan is Chinese
     code, out, err = airq(capsys, "quality", "--store", tmp_path / "store", "--period", "2025-12", "--station", "Dongsi")
     assert code == 1 and err.startswith("airq: error: unknown station 'Dongsi'") and "keeps no station names" in err
