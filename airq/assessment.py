@@ -135,7 +135,7 @@ def group_days(plan: Plan, station_daily_frame: pd.DataFrame, *, groups=None, ru
     thresholds = {g: plan.min_stations_for(g) for g in names}
     method = plan.options.o3_8h_aggregation
     if method != "mean_of_station_max" and hourly is None:
-        raise ValueError(f"options.o3_8h_aggregation = {method!r} needs the hourly data of the stations")
+        raise ValueError(note("error.analysis.o3_needs_hourly", method=method))
     gd = group_daily(
         station_daily_frame,
         members,
@@ -162,13 +162,13 @@ def read_dust_days(path) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read dust days: {exc}") from None
+        raise ValueError(note("error.analysis.dust_unreadable", path=str(path), error=str(exc))) from None
     if "date" not in table.columns:
-        raise ValueError(f"{path}: dust-day file needs a 'date' column (and optionally 'group'); found {list(table.columns)}")
+        raise ValueError(note("error.analysis.dust_no_date", path=str(path), columns=str(list(table.columns))))
     dates = pd.to_datetime(table["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():
         i = int(dates.isna().to_numpy().nonzero()[0][0])
-        raise ValueError(f"{path}, line {i + 2}, column 'date': not a date (YYYY-MM-DD): {table['date'].iloc[i]!r}")
+        raise ValueError(note("error.analysis.dust_bad_date", path=str(path), line=i + 2, value=table["date"].iloc[i]))
     out = pd.DataFrame({"date": dates})
     if "group" in table.columns:
         out.insert(0, "group", table["group"].str.strip())
@@ -326,7 +326,7 @@ def stats_keywords(plan: Plan, dust_days, names, composite_limits="GB3095-2012",
     """
     word = plan.options.dust_deduction if dust_mode is None else dust_mode
     if word not in _DUST_MODES:
-        raise ValueError(f"dust mode {word!r}: expected one of {', '.join(DUST_MODE_WORDS)}")
+        raise ValueError(note("error.analysis.dust_mode", word=word, modes=", ".join(DUST_MODE_WORDS)))
     mode = _DUST_MODES[word]
     dust = _dust_for(dust_days, names)
     if dust_days is not None and mode is None:
@@ -421,7 +421,7 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
         if reused:
             notes.append(note("default_targets", groups=list(reused), year=start.year))
     elif as_of_ts is not None:
-        raise ValueError(f"as_of applies to a period inside one calendar year; {start:%Y-%m-%d} .. {end:%Y-%m-%d} spans several")
+        raise ValueError(note("error.analysis.as_of_years", start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
     options = _options(plan, names, word, composite_limits, rules)
     return Assessment(start=start, end=end, stats=stats, published=published, previous=previous, targets=targets,
                       as_of=as_of_ts, daily=cur[cur["group"].isin(names)].reset_index(drop=True), notes=notes,

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .forecast import ForecastParams, YearEndModel, climatology, persistence, year_end_stats
+from .notes import note
 from .rounding import round_gbt8170
 
 __all__ = ["backtest", "BacktestResult", "SCORES", "METHODS", "last_year_targets", "fit_spread", "calibrate", "CALIBRATION_LEVEL_SD"]
@@ -129,10 +130,10 @@ def _work(args):
     for year in years:
         valid = int(daily.loc[daily["date"].dt.year == year, "aqi"].notna().sum())
         if valid < min_days:
-            skipped.append((name, year, f"{valid} valid days in {year} (< {min_days})"))
+            skipped.append((name, year, note("backtest.short_year", valid=valid, year=year, min_days=min_days)))
             continue
         if not prior_years(daily, year, params.min_year_days):
-            skipped.append((name, year, f"no prior year with {params.min_year_days} valid days"))
+            skipped.append((name, year, note("backtest.no_prior_year", min_days=params.min_year_days)))
             continue
         targets = targets_of(name, year, daily)
         rows += _one_group_year(name, daily, year, months, n_sims, seed, targets, params, decimals)
@@ -160,6 +161,7 @@ class BacktestResult:
         One row per group, year, issue month and method: point forecasts, intervals,
         probabilities and the truth.
     skipped : list of (group, year, reason)
+        ``reason``: an :class:`airq.notes.Note` (English as a ``str``; :func:`airq.notes.render` says it in Chinese).
     n_sims, seed : int
     spreads : dict
         With ``calibrate=True``: the ``level_sd`` and ``spread`` used for each test year
@@ -252,7 +254,7 @@ def fit_spread(records: pd.DataFrame, current: float = 1.0, coverage: float = 0.
 def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12), n_sims: int = 500, seed: int = 0,
              targets: Mapping | None = None, decimals: Mapping | None = None, params: ForecastParams | None = None,
              min_days: int = 330, workers: int = 1, progress: Callable | bool = False, calibrate: bool = False,
-             calibration_years=()) -> BacktestResult:
+             calibration_years=(), lang: str = "en") -> BacktestResult:
     """Issue month-end forecasts for every group and year and score them (module docstring).
 
     Parameters
@@ -276,7 +278,7 @@ def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12),
     workers : int, default 1
         Processes (groups are independent).
     progress : bool or callable
-        True: a progress line on stderr; a callable gets (done, total).
+        True: a progress line on stderr (in ``lang``, "en" or "zh"); a callable gets (done, total).
 
     Returns
     -------
@@ -284,14 +286,14 @@ def backtest(dailies: Mapping[str, pd.DataFrame], years, *, months=range(1, 12),
     """
     params = params or ForecastParams()
     kw = dict(months=months, n_sims=n_sims, seed=seed, targets=targets, decimals=decimals, min_days=min_days,
-              workers=workers, progress=progress)
+              workers=workers, progress=progress, lang=lang)
     if calibrate:
         return _calibrated(dailies, list(years), list(calibration_years), params, kw)
     targets_of = _PlanOrLastYear(targets)
     jobs = [(g, d, list(years), list(months), int(n_sims), int(seed), targets_of, params, decimals, min_days)
             for g, d in dailies.items()]
     rows, skipped = [], []
-    report = progress if callable(progress) else (_stderr_progress if progress else None)
+    report = progress if callable(progress) else ((lambda done, total: _stderr_progress(done, total, lang)) if progress else None)
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = pool.map(_work, jobs, chunksize=4)
@@ -349,7 +351,7 @@ def calibrate(dailies: Mapping[str, pd.DataFrame], years, *, params: ForecastPar
             for tau in CALIBRATION_LEVEL_SD}
     skill = {tau: _skill(r) for tau, r in grid.items() if len(r)}
     if not skill:
-        raise ValueError(f"nothing to calibrate on: no group has a forecastable year among {list(years)}")
+        raise ValueError(note("error.forecast.nothing_to_calibrate", years=str(list(years))))
     tau = min(skill, key=skill.get)
     spread = fit_spread(grid[tau], params.spread)
     for _ in range(CALIBRATION_ROUNDS):  # only the level is scaled, so one step under-corrects
@@ -371,7 +373,7 @@ def _calibrated(dailies, years, extra, params, kw) -> BacktestResult:
     """Leave one year out: each test year is forecast with ``level_sd`` and ``spread`` fitted on the others."""
     every = sorted(set(years) | set(extra))
     if len(every) < 2:
-        raise ValueError("calibrate=True needs at least two years (the test years and calibration_years together)")
+        raise ValueError(note("error.forecast.calibrate_years"))
     rows, skipped, chosen = [], [], {}
     for y in years:
         fitted = calibrate(dailies, [t for t in every if t != y], params=params, **kw)
@@ -384,8 +386,10 @@ def _calibrated(dailies, years, extra, params, kw) -> BacktestResult:
     return out
 
 
-def _stderr_progress(done: int, total: int) -> None:
-    sys.stderr.write(f"\rbacktest: {done}/{total} groups")
+def _stderr_progress(done: int, total: int, lang: str = "en") -> None:
+    from .i18n import t
+
+    sys.stderr.write("\r" + t("report.backtest.progress", lang, done=done, total=total))
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()

@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from .i18n import check_lang, section, t
+from .notes import note, render
 from .rounding import round_gbt8170
 from .util import atomic_write_bytes
 
@@ -223,11 +224,30 @@ def _primary(value, w: _Words) -> str | None:
     return w.list.join(_POLLUTANT.get(p.strip(), p.strip()) for p in str(value).split(","))
 
 
+def _said(text, w: _Words):
+    """A message of the results (an error, a note) in the dispatch's language: a catalogue note said in it
+    (:mod:`airq.notes`), any other value as it is."""
+    return render(text, w.lang) if isinstance(text, str) else text
+
+
+def _error_said(v: dict, w: _Words, error=None):
+    """A group's error (or ``error``, its forecast's, when it is the same) in the dispatch's language: the summary's
+    ``error_text`` said in it (:mod:`airq.monthly`), else the error as it is."""
+    error = v.get("error") if error is None else error
+    said = (v.get("error_text") or {}).get(w.lang) if error == v.get("error") else None
+    return said or _said(error, w)
+
+
+def _measure_notes(m: dict, w: _Words) -> list:
+    """The measures' notes in the dispatch's language (the summary's ``notes_text``), else as they are."""
+    return [_said(n, w) for n in (m.get("notes_text") or {}).get(w.lang) or m.get("notes") or []]
+
+
 def _period_row(group: str, v: dict, period: str, dec: Mapping[str, int], with_targets: bool, w: _Words) -> dict:
     p = v.get(period) or {}
     pub = p.get("published") or {}
     has = bool(p.get("valid_days"))
-    row = {"group": group, "status": v.get("status"), "error": v.get("error"),
+    row = {"group": group, "status": v.get("status"), "error": _error_said(v, w),
            "rank": p.get("rank_composite_index"), "valid_days": p.get("valid_days"),
            "good_days": p.get("good_days") if has else None, "heavy_days": p.get("heavy_days") if has else None,
            "sufficient": p.get("sufficient") if has else None, "months_short": p.get("months_short") or None,
@@ -420,6 +440,8 @@ def dispatch_tables(summary: dict, *, decimals: Mapping[str, int] | None = None,
     keys = _forecast_keys(summary)
     as_of = month.end_time.normalize()
     rows = [_forecast_row(g, groups[g], keys, dec) for g in _order(summary, "ytd", city)]
+    for r in rows:
+        r["error"] = _error_said(groups[r["group"]], w, r["error"]) if r["error"] else r["error"]
     out.append(DispatchTable(w("sheet.forecast"), w("table.forecast", month=as_of.month, day=as_of.day,
                                                    n_sims=summary.get("n_sims"), seed=summary.get("seed")),
                              _forecast_columns(keys, dec, w), rows, [w("table.forecast_note")], key="forecast"))
@@ -431,7 +453,7 @@ def dispatch_tables(summary: dict, *, decimals: Mapping[str, int] | None = None,
             ("days_late", "number", 9), ("lead_units", "text", 16), ("cooperating_units", "text", 16),
             ("responsible_units", "text", 16), ("note", "text", 16), ("source", "text", 20))]
         out.append(DispatchTable(w("sheet.measures"), w("table.measures", as_of=m.get("as_of"), register=m.get("register")),
-                                 cols, _measure_rows(m, w), list(m.get("notes") or []), key="measures"))
+                                 cols, _measure_rows(m, w), _measure_notes(m, w), key="measures"))
         lead = [{"lead_unit": r.get("lead_unit"), "measures": r.get("measures"),
                  **{s: r.get(s) for s in w.status}, "done_late": r.get("done_late"),
                  "max_days_late": r.get("max_days_late")} for r in m.get("by_lead_unit") or []]
@@ -521,7 +543,7 @@ def _ranking_sentence(summary: dict, period: str, label: str, dec: Mapping[str, 
 def _forecast_sentences(v: dict, group: str, dec: Mapping[str, int], w: _Words) -> str:
     fc = v.get("forecast") or {}
     if fc.get("error"):
-        return w("prose.forecast_error", group=group, error=fc["error"])
+        return w("prose.forecast_error", group=group, error=_error_said(v, w, fc["error"]))
     inds = fc.get("indicators") or {}
     as_of = pd.Timestamp(fc["as_of"])
     parts = []
@@ -621,8 +643,7 @@ def notebook_charts(summary: dict, folder, *, city: str | None = None, lang: str
         try:
             cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
         except ValueError as exc:
-            raise ValueError(f"the executed notebook {nb.name} is not readable JSON ({exc}), so its charts cannot be "
-                             "put in the dispatch") from None
+            raise ValueError(note("error.report.notebook_json", name=nb.name, error=str(exc))) from None
         for cell in cells:
             source = "".join(cell.get("source", ""))
             key = next((k for k in ("good_day_ratio", "pm25_mean", "pm10_mean", "heavy_days") if f'"{k}"' in source), None)
@@ -693,13 +714,15 @@ def write_dispatch(summary: dict, folder, plan, stem: str) -> dict[str, str]:
     return file_names(stem, summary["month"])
 
 
-def _wrap(what: str, name: str, fn):
+def _wrap(key: str, name: str, fn):
     try:
         return fn()
     except (OSError, ValueError):
         raise
     except Exception as exc:  # a library's failure, as one sentence
-        raise ValueError(f"the {what} {name} could not be written: {type(exc).__name__}: {exc}") from exc
+        error = f"{type(exc).__name__}: {exc}"
+        raise ValueError(note("error.report.docx_failed", name=name, error=error) if key == "docx"
+                         else note("error.report.xlsx_failed", name=name, error=error)) from exc
 
 
 # --------------------------------------------------------------------------- Word
@@ -915,7 +938,7 @@ def _docx_measures(doc, m: dict, n_table: int, w: _Words) -> int:
                 (w("wcol.m_lead"), "lead", None, 2.6)]
         cols += [(w("wcol.m_status"), "status", None, 1.2), (w("wcol.m_days_late"), "days_late", None, 1.3)]
         _table(doc, cols, rows)
-    for n in m.get("notes") or []:
+    for n in _measure_notes(m, w):
         _run(doc.add_paragraph(), w("w.note", note=n), size=10.5)
     return n_table
 
@@ -924,12 +947,12 @@ def _notes(summary: dict, w: _Words) -> list[str]:
     """The notes on rules and data, in the dispatch's language where the summary carries them said in it
     (``notes_text``, :mod:`airq.notes`), else as the results gave them."""
     said = (summary.get("notes_text") or {}).get(w.lang) or summary.get("notes") or {}
-    notes = list(dict.fromkeys([*said.get("month", []), *said.get("ytd", [])]))
+    notes = list(dict.fromkeys(_said(n, w) for n in [*said.get("month", []), *said.get("ytd", [])]))
     for g, v in sorted(summary["groups"].items()):
         for n in (v.get("forecast_notes_text") or {}).get(w.lang) or (v.get("forecast") or {}).get("notes") or []:
-            notes.append(w("w.group_note", group=g, note=n))
+            notes.append(w("w.group_note", group=g, note=_said(n, w)))
         if v.get("status") != "ok":
-            notes.append(w("w.group_failed", group=g, error=v.get("error")))
+            notes.append(w("w.group_failed", group=g, error=_error_said(v, w)))
     return notes
 
 
@@ -969,7 +992,7 @@ def write_docx(summary: dict, folder, *, charts: Sequence[tuple[str, bytes]] | N
     """
     folder = Path(folder)
     name = file_names(_stem(summary, folder, stem), summary["month"])["docx"]
-    return _wrap("Word dispatch", name, lambda: atomic_write_bytes(
+    return _wrap("docx", name, lambda: atomic_write_bytes(
         folder / name, _docx_bytes(summary, folder, charts, decimals, city, lang)))
 
 
@@ -1158,7 +1181,7 @@ def write_xlsx(summary: dict, folder, *, stem: str | None = None, decimals: Mapp
     """
     folder = Path(folder)
     name = file_names(_stem(summary, folder, stem), summary["month"])["xlsx"]
-    return _wrap("Excel tables", name, lambda: atomic_write_bytes(folder / name, _xlsx_bytes(summary, decimals, city, lang)))
+    return _wrap("xlsx", name, lambda: atomic_write_bytes(folder / name, _xlsx_bytes(summary, decimals, city, lang)))
 
 
 def _xlsx_bytes(summary, decimals, city, lang=None) -> bytes:

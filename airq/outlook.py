@@ -12,7 +12,7 @@ import pandas as pd
 
 from .assessment import TARGET_KEYS, comparison_decimals, last_data_day, load_group_days, plan_targets, position
 from .config import Plan
-from .notes import note
+from .notes import Note, note
 from .stats import period_stats
 from .targets import assess_targets
 
@@ -50,6 +50,8 @@ class GroupOutlook:
     targets : dict
         The targets used (plan's, overridden by the caller's).
     error : str or None
+        One sentence; an :class:`airq.notes.Note` when it is from the catalogue (say it with
+        :func:`airq.notes.render`).
     """
 
     group: str
@@ -92,15 +94,17 @@ def forecast_groups(plan: Plan, store_dir, as_of, *, groups=None, targets=None, 
         tv.update(targets or {})
         last = last_data_day(d)
         if last is None or last < as_of:
-            why = "no valid day in the store" if last is None else f"the last day with data is {last:%Y-%m-%d}"
-            out[g] = GroupOutlook(g, None, None, tv, f"as-of {as_of:%Y-%m-%d} is after the data of {g} ({why}); "
-                                  "ingest the missing days or forecast as of that day")
+            why = (note("error.forecast.why_no_valid_day") if last is None
+                   else note("error.forecast.why_last_day", last=f"{last:%Y-%m-%d}"))
+            out[g] = GroupOutlook(g, None, None, tv, note("error.forecast.group_after_data", as_of=f"{as_of:%Y-%m-%d}",
+                                                          group=g, why=why))
             continue
         try:
             fc = forecast_year_end(d, as_of, targets=tv, decimals=comparison_decimals(plan), n_sims=n_sims, seed=seed,
                                    params=params, group=g)
         except ValueError as exc:
-            out[g] = GroupOutlook(g, None, None, tv, str(exc))
+            first = exc.args[0] if exc.args else None  # a catalogue note stays one (said in the reader's language)
+            out[g] = GroupOutlook(g, None, None, tv, first if isinstance(first, Note) else str(exc))
             continue
         fc.notes[:0] = [n for n in notes if n not in fc.notes and "1-h O3" not in n]
         allow = None

@@ -66,7 +66,9 @@ def use_cjk_font() -> str:
         try:
             from noto_cjk_sans_otc import FONT_PATH
         except ImportError:
-            raise RuntimeError("no CJK font: install the package 'noto-cjk-sans-otc' (pip) or a system CJK font") from None
+            from .notes import note
+
+            raise RuntimeError(note("error.report.no_cjk_font")) from None
         font_manager.fontManager.addfont(str(FONT_PATH))
         family = _BUNDLED
     matplotlib.rcParams["font.family"] = "sans-serif"

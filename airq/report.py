@@ -343,7 +343,7 @@ def forecast_text(outlook, lang: str = "en") -> str:
     """One group's forecast for a terminal (``lang`` "en" or "zh")."""
     fc = outlook.forecast
     if fc is None:
-        return t("report.forecast.none", lang, group=outlook.group, error=outlook.error)
+        return t("report.forecast.none", lang, group=outlook.group, error=render(outlook.error, lang))
     hist = t("report.list_sep", lang).join(str(y) for y in fc.history["years"]) or t("report.forecast.no_years", lang)
     lines = [t("report.forecast.header", lang, group=outlook.group, date=f"{fc.as_of:%Y-%m-%d}", n_sims=fc.n_sims,
                seed=fc.seed, model=fc.model, years=hist, days=fc.history["days"])]

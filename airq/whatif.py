@@ -14,6 +14,7 @@ import pandas as pd
 
 from .assessment import (comparison_decimals, last_data_day, load_group_days, position, stats_keywords, targets_of)
 from .config import Plan
+from .notes import note
 from .stats import period_stats
 from .targets import assess_targets, plain_targets, whatif
 from .util import as_day
@@ -104,8 +105,7 @@ def _assumption_kwargs(assume) -> dict:
     out = {}
     for key, value in dict(assume or {}).items():
         if key not in ASSUMPTIONS:
-            raise ValueError(f"unknown assumption {key!r}; the assumptions are {', '.join(ASSUMPTIONS)} "
-                             "(as in airq whatif --assume KEY=VALUE)")
+            raise ValueError(note("error.analysis.unknown_assumption", word=key, known=", ".join(ASSUMPTIONS)))
         out[ASSUMPTIONS[key][0]] = value
     return out
 
@@ -167,29 +167,30 @@ def whatif_for_group(plan: Plan, store_dir, group: str, as_of, *, targets=None, 
     """
     as_of = as_day(as_of, "as_of")
     if group not in plan.groups:
-        raise ValueError(f"unknown group {group!r}; the plan has: {', '.join(plan.groups)}")
+        raise ValueError(note("error.cli.unknown_group", group=repr(group), known=", ".join(plan.groups)))
     kwargs = _assumption_kwargs(assume)
     year_start = pd.Timestamp(as_of.year, 1, 1)
     daily, _ = load_group_days(plan, store_dir, year_start, as_of, [group], accept_proxy, None)
     last = last_data_day(daily, group)
     if last is None:
-        raise ValueError(f"{group} has no valid day between {year_start:%Y-%m-%d} and {as_of:%Y-%m-%d} in the store {store_dir}")
+        raise ValueError(note("error.analysis.no_valid_day", group=group, start=f"{year_start:%Y-%m-%d}",
+                              end=f"{as_of:%Y-%m-%d}", store=str(store_dir)))
     if last < as_of:
-        raise ValueError(f"as_of {as_of:%Y-%m-%d} is after the last day with data for {group} ({last:%Y-%m-%d}); days not "
-                         "yet ingested would count as invalid days. Ingest them, or ask as of that day")
+        raise ValueError(note("error.analysis.whatif_after_data", as_of=f"{as_of:%Y-%m-%d}", group=group,
+                              last=f"{last:%Y-%m-%d}"))
     kw, _, _, _ = stats_keywords(plan, dust_days, [group], "GB3095-2012", dust_mode)
     st = period_stats(daily, start=year_start, end=as_of, **kw).set_index("group").loc[group]
     pos = position(st, daily, group)
     tv, _ = targets_of(plan, group, as_of.year)
     tv = {**(tv or {}), **(targets or {})}
     if not tv:
-        raise ValueError(f"no targets for {group} in {as_of.year}: give --target KEY=VALUE")
+        raise ValueError(note("error.analysis.no_targets", group=group, year=as_of.year))
     left = (pd.Timestamp(as_of.year, 12, 31) - as_of).days
     remaining = None
     if "remaining_valid_days" in kwargs or kwargs.get("dust_days"):
         remaining = int(kwargs.get("remaining_valid_days", left)) - int(kwargs.get("dust_days", 0))
         if remaining < 0:
-            raise ValueError("dust days exceed the remaining valid days")
+            raise ValueError(note("error.analysis.dust_exceeds"))
     table = assess_targets(pos, tv, as_of=as_of.date(), year=as_of.year, reporting_decimals=comparison_decimals(plan),
                            remaining_valid_days=remaining)
     result, unanswered = None, {}

@@ -118,7 +118,7 @@ def test_forecast_refuses_a_day_past_the_data(store, capsys):
     code, _, err = run(capsys, "forecast", "--config", store / "plan.toml", "--store", store / "store", "--as-of",
                        "2017-10-31", "--group", "全市", "--n-sims", "10")
     assert code == 1
-    assert "after the data" in err and "2017-09-30" in err
+    assert "晚于全市的数据" in err and "2017-09-30" in err  # the plan is Chinese
 
 
 def test_forecast_bad_arguments(store, capsys):

@@ -276,10 +276,11 @@ class YearEndFit:
         if as_of.year != self.model.year:
             raise ValueError(f"as_of {as_of:%Y-%m-%d} is not in the model's year {self.model.year}")
         if len(d) == 0 or as_of > d["date"].max():
-            last = "no data" if len(d) == 0 else f"the data end on {d['date'].max():%Y-%m-%d}"
-            raise ValueError(f"as_of {as_of:%Y-%m-%d} is after the data ({last}); forecast from a day with data")
+            why = (note("error.forecast.why_no_data") if len(d) == 0
+                   else note("error.forecast.why_data_end", last=f"{d['date'].max():%Y-%m-%d}"))
+            raise ValueError(note("error.forecast.after_data", as_of=f"{as_of:%Y-%m-%d}", why=why))
         if not 1 <= int(n_sims) <= 1_000_000:
-            raise ValueError(f"n_sims must be between 1 and 1000000, not {n_sims!r}")
+            raise ValueError(note("error.forecast.n_sims", n_sims=n_sims))
         known = d[d["date"] <= as_of]
         ytd = Days.of(known, pd.Timestamp(as_of.year, 1, 1), as_of)
         future = pd.date_range(as_of + pd.Timedelta(days=1), pd.Timestamp(as_of.year, 12, 31), freq="D")
@@ -361,10 +362,7 @@ class YearEndFit:
         h = len(future)
         valid = ~np.isnan(ytd.aqi)
         if valid.sum() < 14:
-            raise ValueError(
-                f"cannot forecast: no prior year with {p.min_year_days} valid days and only {int(valid.sum())} valid "
-                "day(s) this year (at least 14 needed)"
-            )
+            raise ValueError(note("error.forecast.no_history", min_days=p.min_year_days, n=int(valid.sum())))
         notes.append(note("no_prior_year", sd=f"{p.no_prior_level_sd:g}"))
         m = len(ytd.dates)
         length = min(p.block_days, m)
