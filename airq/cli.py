@@ -30,14 +30,18 @@ import warnings
 import pandas as pd
 
 from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
-from .cli_common import CLIError, add_lang_argument, error_sentence, error_text, lang_of
+from .cli_common import CLIError, Parser, add_lang_argument, env_lang, error_sentence, error_text, help_lang, helps, lang_of, resolve_lang
 from .i18n import t
+from .notes import Note, note, render
 from .rules import RULE_NAMES, get_rules, rules_for
 from .units import AirqUnitWarning, co_unit_message
 
 __all__ = ["main", "build_parser", "CLIError"]
 
 
+def _mode_word(mode: str):
+    """``daily`` / ``realtime`` as a word of the aqi errors (a note: said in the error's language)."""
+    return note("error.cli.aqi.mode_daily") if mode == "daily" else note("error.cli.aqi.mode_realtime")
 
 
 def _parse_pairs(pairs: list[str], allowed: tuple[str, ...], mode: str) -> dict[str, float]:
@@ -47,19 +51,19 @@ def _parse_pairs(pairs: list[str], allowed: tuple[str, ...], mode: str) -> dict[
         key, sep, raw = pair.partition("=")
         key = key.strip().lower().replace(".", "").replace("pm2_5", "pm25")
         if not sep or not key:
-            raise CLIError(f"expected KEY=VALUE, got {pair!r}")
+            raise CLIError(note("error.cli.aqi.pair", pair=pair))
         if key not in allowed:
-            raise CLIError(f"unknown {mode} indicator {key!r}; allowed: {', '.join(allowed)}")
+            raise CLIError(note("error.cli.aqi.unknown", mode=_mode_word(mode), indicator=key, allowed=list(allowed)))
         if key in values:
-            raise CLIError(f"{key} given twice")
+            raise CLIError(note("error.cli.aqi.twice", indicator=key))
         try:
             value = float(raw)
         except ValueError:
-            raise CLIError(f"{key}={raw!r} is not a number") from None
+            raise CLIError(note("error.cli.aqi.not_number", indicator=key, raw=raw)) from None
         if not math.isfinite(value):
-            raise CLIError(f"{key}={raw!r} is not a finite number")
+            raise CLIError(note("error.cli.aqi.not_finite", indicator=key, raw=raw))
         if value < 0:
-            raise CLIError(f"{key}={raw} is negative; concentrations are >= 0")
+            raise CLIError(note("error.cli.aqi.negative", indicator=key, raw=raw))
         values[key] = value
     return values
 
@@ -76,7 +80,7 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CLIError(error_text(exc)) from None
         if rs is None:
-            raise CLIError("give --rules HJ633-2012|HJ633-2026 or --date YYYY-MM-DD")
+            raise CLIError(note("error.cli.aqi.no_rules"))
     mode = "realtime" if args.realtime else "daily"
     indicators = tuple(rs.realtime if args.realtime else rs.daily)
     extra = ("so2_24h",) if args.realtime and rs.name == "HJ633-2012" else ()
@@ -84,10 +88,8 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
     raw_text = {p.partition("=")[0].strip().lower().replace(".", "").replace("pm2_5", "pm25"): p.partition("=")[2].strip() for p in args.values}
     missing = [k for k in indicators if k not in values]
     if missing and not args.allow_missing:
-        raise CLIError(
-            f"{mode} AQI under {rs.name} needs {', '.join(indicators)}; missing: {', '.join(missing)} "
-            "(pass --allow-missing to apply the rule set's missing-data rule)"
-        )
+        raise CLIError(note("error.cli.aqi.missing", mode=_mode_word(mode), rules=rs.name,
+                            needs=list(indicators), missing=missing))
     frame = pd.DataFrame({k: [values.get(k, float("nan"))] for k in indicators + tuple(values.keys() - set(indicators))})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AirqUnitWarning)
@@ -103,8 +105,8 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
             notes.append(co_unit_message(w.message.values, count=w.message.count))
         else:  # not ours: shown as it would have been
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    for note in notes:
-        print(t("cli.warning", "en", message=note), file=sys.stderr)
+    for warning in notes:  # the JSON keeps the English sentence; the line on stderr is said in the command's language
+        print(t("cli.warning", "en", message=render(warning, lang_of(args))), file=sys.stderr)
     sub = {k: (None if pd.isna(res[f"iaqi_{k}"]) else int(res[f"iaqi_{k}"])) for k in indicators}
     aqi = None if pd.isna(res["aqi"]) else int(res["aqi"])
     primary = [] if aqi is None or not res["primary"] else res["primary"].split(",")
@@ -148,48 +150,49 @@ def _cmd_aqi(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo_job import run_demo
 
+    args.lang = args.lang or env_lang()  # AIRQ_LANG before the plan's language
     return run_demo(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The ``airq`` parser with its help and argparse's own words in ``lang`` (default: ``AIRQ_LANG``, else the
+    system locale, else English; :func:`airq.main` passes the ``--lang`` of the command line)."""
     from .cli_assess import add_parsers as add_assess_parsers
     from .cli_data import add_parsers as add_data_parsers
     from .cli_forecast import add_parsers as add_forecast_parsers
     from .cli_measures import add_parsers as add_measures_parsers
 
-    parser = argparse.ArgumentParser(prog="airq", description="Exact Chinese air-quality statistics (HJ 633, GB 3095, HJ 663).")
+    lang = lang or resolve_lang()
+    parser = Parser(prog="airq", description=helps("", lang)["description"], lang=lang)
+    add_lang_argument(parser, dest="main_lang", metavar="LANG")  # airq --lang zh --help; airq --lang zh COMMAND ...
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser(
-        "aqi",
-        help="AQI of one day or one hour",
-        description="AQI, level, category, primary pollutant(s) and every sub-index from concentrations "
-        "[µg/m³; co mg/m³], e.g. airq aqi --rules HJ633-2026 --daily so2=10 no2=40 pm10=120 pm25=60 co=1.0 o3_8h=100",
-    )
+    h = helps("aqi", lang)
+    p = sub.add_parser("aqi", help=h["command"], description=h["description"])
     when = p.add_mutually_exclusive_group()
-    when.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the rule set")
-    when.add_argument("--date", help="pick the rule set in force on this date (YYYY-MM-DD)")
+    when.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help=h["rules"])
+    when.add_argument("--date", help=h["date"])
     kind = p.add_mutually_exclusive_group()
-    kind.add_argument("--daily", action="store_true", help="daily AQI (default): so2 no2 co pm10 pm25 o3_8h [+ o3_1h under 2012]")
-    kind.add_argument("--realtime", "--hourly", action="store_true", help="real-time (hourly) AQI: so2 no2 co o3 pm10 pm25 (1-h values)")
-    p.add_argument("--allow-missing", action="store_true", help="accept missing indicators (rule set's missing-data rule applies)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    kind.add_argument("--daily", action="store_true", help=h["daily"])
+    kind.add_argument("--realtime", "--hourly", action="store_true", help=h["realtime"])
+    p.add_argument("--allow-missing", action="store_true", help=h["allow_missing"])
+    p.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.add_argument("values", nargs="+", metavar="KEY=VALUE")
     p.set_defaults(func=_cmd_aqi)
 
-    add_data_parsers(sub)
-    add_assess_parsers(sub)
-    add_forecast_parsers(sub)
-    add_measures_parsers(sub)
+    add_data_parsers(sub, lang)
+    add_assess_parsers(sub, lang)
+    add_forecast_parsers(sub, lang)
+    add_measures_parsers(sub, lang)
 
-    p = sub.add_parser("demo", help="run the demo job on synthetic data")
-    p.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
-    p.add_argument("--raw", default="data/raw/demo", help="where the synthetic raw files go (default: data/raw/demo)")
-    p.add_argument("--store", default="data/processed/demo", help="store folder (default: data/processed/demo)")
-    p.add_argument("--skip-report", action="store_true", help="stop before the monthly report (notebooks, HTML)")
-    p.add_argument("--lang", choices=["zh", "en"], default=None,
-                   help="language of the monthly report and its Word/Excel dispatch (default: the plan's, Chinese)")
+    h = helps("demo", lang)
+    p = sub.add_parser("demo", help=h["command"])
+    p.add_argument("--out", default="reports/demo", help=h["out"])
+    p.add_argument("--raw", default="data/raw/demo", help=h["raw"])
+    p.add_argument("--store", default="data/processed/demo", help=h["store"])
+    p.add_argument("--skip-report", action="store_true", help=h["skip_report"])
+    p.add_argument("--lang", choices=["zh", "en"], default=None, help=h["lang"])
     p.set_defaults(func=_cmd_demo)
     return parser
 
@@ -197,8 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .store_integrity import StoreError  # a damaged, locked or unreadable store, in any command (issue 10 item 11)
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(help_lang(argv))
     args = parser.parse_args(argv)
+    if getattr(args, "main_lang", None) and not getattr(args, "lang", None):
+        args.lang = args.main_lang
     try:
         return args.func(args)
     except (CLIError, StoreError) as exc:
@@ -210,27 +216,29 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # disk full, permissions, a folder that vanished: one sentence, not a traceback
-        print(t("cli.error", "en", message=os_error_sentence(exc, getattr(args, "store", None))), file=sys.stderr)
+        message = render(os_error_sentence(exc, getattr(args, "store", None)), _error_lang(args))
+        print(t("cli.error", "en", message=message), file=sys.stderr)
         return 1
 
 
 def _error_lang(args) -> str:
-    """The language of an error: ``--lang``, else the plan's (``--config``) when it can be read, else English."""
-    if getattr(args, "lang", None):
-        return args.lang
-    if getattr(args, "config", None):
+    """The language of an error (:func:`airq.cli_common.resolve_lang`): ``--lang``, else ``AIRQ_LANG``, else the
+    plan's (``--config``) when it can be read, else the system locale, else English."""
+    plan = None
+    if not getattr(args, "lang", None) and not env_lang() and getattr(args, "config", None):
         from .config import load_plan
-        from .i18n import default_lang
 
         try:
-            return default_lang(load_plan(args.config))
+            plan = load_plan(args.config)
         except Exception:  # the plan itself may be the error
-            return "en"
-    return "en"
+            plan = None
+    return resolve_lang(getattr(args, "lang", None), plan)
 
 
 def os_error_sentence(exc: OSError, store=None) -> str:
-    """An operating-system error as one sentence that says what happened to the store (issue 10 item 12).
+    """An operating-system error as one sentence that says what happened to the store (issue 10 item 12): a
+    :class:`airq.notes.Note` (its English text; :func:`airq.notes.render` says it in Chinese) — the system's own
+    words for an error other than disk full, quota, permission or read-only.
 
     A write that fails before the store's commit point leaves the store as it was (airq.store:
     every file is staged first); one that fails after it leaves a journal that the next command
@@ -239,19 +247,18 @@ def os_error_sentence(exc: OSError, store=None) -> str:
     import errno
     from pathlib import Path
 
-    what = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
-            errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only"}.get(exc.errno, exc.strerror or str(exc))
-    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-    text = f"{what}{where}"
+    known = {errno.ENOSPC: "error.cli.os.enospc", errno.EDQUOT: "error.cli.os.edquot", errno.EACCES: "error.cli.os.eacces",
+             errno.EROFS: "error.cli.os.erofs"}
+    what = note(known[exc.errno]) if exc.errno in known else (exc.strerror or str(exc))  # else: the system's own words
+    if getattr(exc, "filename", None):
+        what = note("error.cli.os.at", what=what, filename=exc.filename)
     if store and Path(store, "manifest.json").exists():
         if Path(store, ".journal.json").exists():
-            text += (f"; the ingest had passed its commit point, so its data and flags are complete on disk and the next "
-                     f"command finishes writing them (or run airq verify --store {store} --recover)")
-        else:
-            text += f"; nothing was changed in the store {store} (every file is staged before the commit), free some space and run it again"
-    elif store:
-        text += f"; nothing was written to the store {store}"
-    return text
+            return note("error.cli.os.committed", what=what, store=store)
+        return note("error.cli.os.unchanged", what=what, store=store)
+    if store:
+        return note("error.cli.os.not_written", what=what, store=store)
+    return what if isinstance(what, Note) else str(what)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,14 +7,14 @@ import json
 
 import pandas as pd
 
-from .cli_common import (CLIError, add_lang_argument, add_plan_arguments, as_of_arg, cli_message, error_text, lang_of, load_plan,
-                         plan_from_args, read_dust)
+from .cli_common import (CLIError, add_lang_argument, add_plan_arguments, as_of_arg, cli_message, error_text, helps, lang_of,
+                         load_plan, plan_from_args, read_dust)
 from .i18n import t
 from .notes import note
 from .report import jsonable
 from .rules import RULE_NAMES
 
-__all__ = ["add_parsers"]
+__all__ = ["add_parsers", "option_words"]
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
@@ -37,8 +37,29 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(assessment_document(res, plan), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
-    print(assessment_text(res, plan, lang=lang_of(args, plan)))
+    lang = lang_of(args, plan)
+    if lang != "en" and res.options:  # the options line's values in the reader's words (a copy: the JSON keeps them)
+        import copy
+
+        res = copy.copy(res)
+        res.options = option_words(res.options, lang)
+    print(assessment_text(res, plan, lang=lang))
     return 0
+
+
+def option_words(options: dict, lang: str) -> dict:
+    """``Assessment.options`` with the values of the options line said in ``lang`` (the catalogue's
+    ``[cli.options]``: words in Chinese, the identifiers kept beside them); a value it does not know stays."""
+    from .i18n import section
+
+    out = dict(options)
+    for key, table in (("dust_deduction", "dust"), ("o3_8h_aggregation", "o3"), ("composite_limits", "limits")):
+        words = section(f"cli.options.{table}", lang)
+        if out.get(key) in words:
+            out[key] = words[out[key]]
+    if out.get("rules") == "in force each day":
+        out["rules"] = t("cli.options.rules.each_day", lang)
+    return out
 
 
 #: --assume words: the names of :data:`airq.whatif.ASSUMPTIONS` (Python and JSON use the same).
@@ -108,11 +129,13 @@ def _cmd_rulechange(args: argparse.Namespace) -> int:
     try:
         start, end = parse_period(args.period)
         stations = sorted({s for g in names for s in plan.group_stations(g)})
-        days = group_days(plan, station_days(args.store, start, end, stations), groups=names)
+        need_hourly = plan.options.o3_8h_aggregation != "mean_of_station_max"  # the group's O3-8h from the hours
+        sd = station_days(args.store, start, end, stations, with_hourly=need_hourly)
+        sd, hourly = sd if need_hourly else (sd, None)
+        days = group_days(plan, sd, groups=names, hourly=hourly)
         if days.empty or days["aqi"].isna().all():
-            raise ValueError(f"the store {args.store} holds no data of {', '.join(names[:6])} between {start:%Y-%m-%d} and "
-                             f"{end:%Y-%m-%d}: nothing to compare; add it with airq ingest (airq quality --store {args.store} "
-                             f"--period {args.period} shows what the store holds)")
+            raise ValueError(note("error.cli.rulechange.no_data", store=args.store, names=names[:6], start=f"{start:%Y-%m-%d}",
+                                  end=f"{end:%Y-%m-%d}", period=args.period))
         cmp = rule_change_comparison(days, start=start, end=end)
     except (ValueError, FileNotFoundError, NotImplementedError) as exc:
         raise CLIError(cli_message(error_text(exc))) from None
@@ -154,56 +177,50 @@ def _rulechange_headers(cols, lang: str) -> dict:
     return out
 
 
-def _add_dust_arguments(p) -> None:
-    p.add_argument("--dust-days", help="CSV of dust-affected days (date[,group]), deducted as --dust-mode says")
-    p.add_argument("--dust-mode", choices=["exclude_days", "recompute", "none"],
-                   help="how --dust-days are deducted (standards.md §2.9; default: the plan's options.dust_deduction): "
-                   "exclude_days = dust-caused exceedance days leave the denominators, recompute = the day's AQI is "
-                   "recomputed without the dust-affected particulate values; dust days with the mode 'none' are refused")
+def _add_dust_arguments(p, lang: str) -> None:
+    h = helps("dust", lang)
+    p.add_argument("--dust-days", help=h["dust_days"])
+    p.add_argument("--dust-mode", choices=["exclude_days", "recompute", "none"], help=h["dust_mode"])
 
 
-def add_parsers(sub) -> None:
-    p = sub.add_parser("assess", help="statistics and targets of a plan's groups over a period")
+def add_parsers(sub, lang: str = "en") -> None:
+    """Register ``assess``, ``whatif`` and ``rulechange`` (help in ``lang``)."""
+    h = helps("assess", lang)
+    p = sub.add_parser("assess", help=h["command"])
     add_plan_arguments(p)
-    p.add_argument("--store", required=True, help="store folder")
-    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END (dates)")
-    p.add_argument("--group", action="append", help="only this group (repeatable)")
-    p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help="pin the AQI rule set (default: the one in force each day)")
-    p.add_argument("--as-of", help="last day counted for the targets, a full date YYYY-MM-DD inside the period "
-                   "(default: the last day of the period with data)")
-    _add_dust_arguments(p)
-    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day (window_flag != T00)")
-    p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012",
-                   help="S_i of the composite index: GB 3095—2012 grade II (default, published practice) or the limits in force")
-    p.add_argument("--json", action="store_true", help="print one JSON object: period, groups, ranking, notes, options")
+    p.add_argument("--store", required=True, help=h["store"])
+    p.add_argument("--period", required=True, help=h["period"])
+    p.add_argument("--group", action="append", help=h["group"])
+    p.add_argument("--rules", choices=[*RULE_NAMES, "2012", "2026"], help=h["rules"])
+    p.add_argument("--as-of", help=h["as_of"])
+    _add_dust_arguments(p, lang)
+    p.add_argument("--accept-proxy", action="store_true", help=h["accept_proxy"])
+    p.add_argument("--composite-limits", choices=["GB3095-2012", "in_force"], default="GB3095-2012", help=h["composite_limits"])
+    p.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.add_argument("--meta", action="store_true", help=argparse.SUPPRESS)  # kept for old scripts: notes are always in the JSON
     p.set_defaults(func=_cmd_assess)
 
-    p = sub.add_parser("whatif", help="remaining allowances of a group and year-end values under assumptions")
+    h = helps("whatif", lang)
+    p = sub.add_parser("whatif", help=h["command"])
     p.add_argument("--config", required=True)
     p.add_argument("--store", required=True)
     p.add_argument("--group", required=True)
-    p.add_argument("--as-of", required=True, help="last day counted (YYYY-MM-DD)")
-    p.add_argument("--target", action="append", metavar="KEY=VALUE",
-                   help="override a target: pm25= [µg/m³], good_day_ratio= [%%, e.g. 93.8], heavy_day_ratio= [%%], o3_p90= [µg/m³], good_days=")
-    p.add_argument("--assume", action="append", metavar="KEY=VALUE",
-                   help="for the rest of the year: pm25= mean of the remaining days [µg/m³] (year-end PM2.5); "
-                   "nongood= how many remaining days are non-good (AQI > 100; the others good) (year-end good-day ratio); "
-                   "heavy= how many of those are heavy (AQI > 200) (year-end heavy ratio); dust= remaining days deducted "
-                   "as sand-dust days; valid_days= how many remaining days will be valid (default: all). Each year-end "
-                   "value is answered from the assumptions it needs; nothing else is assumed")
-    _add_dust_arguments(p)
-    p.add_argument("--accept-proxy", action="store_true", help="use daily rows flagged as proxies of the natural day")
+    p.add_argument("--as-of", required=True, help=h["as_of"])
+    p.add_argument("--target", action="append", metavar="KEY=VALUE", help=h["target"])
+    p.add_argument("--assume", action="append", metavar="KEY=VALUE", help=h["assume"])
+    _add_dust_arguments(p, lang)
+    p.add_argument("--accept-proxy", action="store_true", help=h["accept_proxy"])
     p.add_argument("--json", action="store_true")
     add_lang_argument(p)
     p.set_defaults(func=_cmd_whatif)
 
-    p = sub.add_parser("rulechange", help="a period under both AQI rule sets, and the days that change category")
+    h = helps("rulechange", lang)
+    p = sub.add_parser("rulechange", help=h["command"])
     p.add_argument("--config", required=True)
     p.add_argument("--store", required=True)
-    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
-    p.add_argument("--group", action="append", help="only this group (repeatable)")
+    p.add_argument("--period", required=True, help=h["period"])
+    p.add_argument("--group", action="append", help=h["group"])
     p.add_argument("--json", action="store_true")
     add_lang_argument(p)
     p.set_defaults(func=_cmd_rulechange)

@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+import warnings
 
-from .cli_common import CLIError, add_lang_argument, error_text, lang_of, load_plan
+from .cli_common import CLIError, add_lang_argument, error_text, helps, lang_of, load_plan
 from .i18n import t
+from .notes import Note, note, render
 
 __all__ = ["add_parsers", "ingest_summary"]
 
 
-def _wait_seconds(text: str) -> float:
-    """``--wait SECONDS``: a number of seconds >= 0 (``--wait`` alone: no limit)."""
+def _wait_seconds(text: str, lang: str = "en") -> float:
+    """``--wait SECONDS``: a number of seconds >= 0 (``--wait`` alone: no limit); the error in ``lang`` (argparse
+    prints it at once, before the command knows its plan)."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"give the seconds to wait (--wait 60), or put --wait after the files; got {text!r}") from None
+        raise argparse.ArgumentTypeError(render(note("error.cli.wait.not_number", text=text), lang)) from None
     if not value >= 0:
-        raise argparse.ArgumentTypeError(f"seconds to wait must be >= 0, not {text!r}")
+        raise argparse.ArgumentTypeError(render(note("error.cli.wait.negative", text=text), lang))
     return value
 
 
-def _wait_line(store: str):
-    """``on_wait`` for the store's lock: a progress line on stderr (updated in place on a terminal)."""
+def _wait_line(store: str, lang: str = "en"):
+    """``on_wait`` for the store's lock: a progress line on stderr (updated in place on a terminal), in ``lang``."""
     tty = sys.stderr.isatty()
     state = {"printed": -1e9, "shown": False}
 
     def on_wait(holder: str, waited: float) -> None:
-        line = f"airq: waiting for the lock of {store}, held by {holder}: {waited:.0f} s"
+        line = t("cli.wait.line", lang, store=store, holder=render(holder, lang), waited=waited)
         if tty:
             sys.stderr.write("\r" + line + "\x1b[K")
             sys.stderr.flush()
@@ -51,26 +55,29 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         known = {code: st.name for code, st in plan.stations.items()}
     lang = lang_of(args, plan)
     daily = FORMATS[args.format][0] == "daily"
-    on_wait, waiting = _wait_line(args.store)
+    on_wait, waiting = _wait_line(args.store, lang)
     try:
-        report = ingest_files(
-            args.format,
-            args.sources,
-            args.store,
-            hour_label=args.hour_label or "end",
-            known_stations=known,
-            on_conflict=args.on_conflict,
-            progress=not args.quiet and sys.stderr.isatty(),
-            strict=args.strict,
-            encoding=args.encoding,
-            wait=args.wait,
-            on_wait=on_wait,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            report = ingest_files(
+                args.format,
+                args.sources,
+                args.store,
+                hour_label=args.hour_label or "end",
+                known_stations=known,
+                on_conflict=args.on_conflict,
+                progress=not args.quiet and sys.stderr.isatty(),
+                strict=args.strict,
+                encoding=args.encoding,
+                wait=args.wait,
+                on_wait=on_wait,
+            )
     except (ReadError, ValueError, FileNotFoundError, StoreError) as exc:
         raise CLIError(error_text(exc)) from None
     finally:
         if waiting["shown"] and sys.stderr.isatty():
             sys.stderr.write("\n")
+    _show_warnings(caught, lang)
     if args.json:
         import json
 
@@ -83,47 +90,21 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def ingest_summary(report, lang: str = "en") -> str:
-    """The terminal lines of an ingest (:meth:`airq.ingestion.IngestReport.summary`) in ``lang``.
-
-    English is the report's own summary. In Chinese its main lines (rows read, hour stamps, rows
-    stored, the accounting, the flags, the conflicts) come from the string catalogue; the readers'
-    notes, encodings, CO unit lines and unparseable values stay as the library words them (English).
-    """
-    text = report.summary()
-    if lang == "en":
-        return text
-    a = report.accounting()
-    by_reason = report.flags.groupby("reason").size().to_dict() if len(report.flags) else {}
-    res = report.result
-    out = []
-    for i, line in enumerate(text.splitlines()):
-        if i == 0 and line.startswith("read "):
-            table = t(f"cli.ingest.table_{report.table}", lang) if report.table in ("hourly", "daily") else report.table
-            out.append(t("cli.ingest.read", lang, rows=report.rows_read, table=table, files=len(report.files),
-                         format=report.format))
-        elif line.startswith("hour stamps read as the END"):
-            out.append(t("cli.ingest.hour_end", lang))
-        elif line.startswith("hour stamps read as the START"):
-            out.append(t("cli.ingest.hour_start", lang))
-        elif line.startswith("store: "):
-            out.append(t("cli.ingest.stored", lang, added=res.rows_added, replaced=res.rows_replaced,
-                         conflicts=len(res.conflicts), written=len(res.written)))
-        elif line.startswith("rows: "):
-            parts = ("added", "replaced", "unchanged", "conflicting_kept", "duplicate_copies", "unknown_station",
-                     "reader_dropped")
-            out.append(t("cli.ingest.rows", lang, read=a["read"], added=a["added"], replaced=a["replaced"],
-                         unchanged=a["unchanged"], conflicting=a["conflicting_kept"], duplicates=a["duplicate_copies"],
-                         unknown=a["unknown_station"], dropped=a["reader_dropped"])
-                       + ("" if a["balanced"] else t("cli.ingest.unbalanced", lang, n=a["read"] - sum(a[k] for k in parts))))
-        elif line.startswith("flagged values (set missing"):
-            items = t("report.list_sep", lang).join(f"{k} {v}" for k, v in sorted(by_reason.items()))
-            out.append(t("cli.ingest.flagged", lang, items=items or t("cli.ingest.none", lang)))
-        elif line.startswith("conflicts were NOT written"):
-            out.append(t("cli.ingest.conflicts", lang))
+def _show_warnings(caught, lang: str) -> None:
+    """The library's warnings during a command (the store's conflict warning ...): a note of the catalogue as one
+    ``airq: warning:`` line in ``lang``; any other warning as Python would have shown it."""
+    for w in caught:
+        message = w.message.args[0] if isinstance(w.message, Warning) and w.message.args else None
+        if isinstance(message, Note):
+            print(t("cli.warning", "en", message=render(message, lang)), file=sys.stderr)
         else:
-            out.append(line)
-    return "\n".join(out)
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def ingest_summary(report, lang: str = "en") -> str:
+    """The terminal lines of an ingest in ``lang``: :meth:`airq.ingestion.IngestReport.summary` (every line from the
+    string catalogue, the readers' and the unit checks' notes said in ``lang``)."""
+    return report.summary(lang)
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
@@ -146,8 +127,8 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         return 0
     if args.csv:
         sys.stdout.write(rep.table().to_csv(index=False, lineterminator="\n"))
-        for note in rep.notes:
-            print(t("cli.note", lang, note=note), file=sys.stderr)
+        for line in rep.notes:
+            print(t("cli.note", lang, note=render(line, lang)), file=sys.stderr)
         return 0
     named = [c for c in ("name",) if any(len(t) and t["name"].notna().any() for t in (rep.hourly, rep.daily))]
     blocks = []
@@ -170,8 +151,8 @@ def _cmd_quality(args: argparse.Namespace) -> int:
                       + format_table(show, na="", headers=_quality_headers(show.columns, lang))
                       + "\n" + t("cli.quality.flagged", lang, kind=word, items=items))
     print("\n\n".join(blocks))
-    for note in rep.notes:
-        print(t("cli.note", lang, note=note))
+    for line in rep.notes:
+        print(t("cli.note", lang, note=render(line, lang)))
     return 0
 
 
@@ -217,72 +198,55 @@ def _refresh_cache(store, rep):
     written = refresh_station_daily(store, months=sorted(set(months))) if months else []
     after = verify_store(store, recover=False)
     after.recovered, after.repaired = rep.recovered, rep.repaired + [
-        {"file": f, "detail": "station daily values computed from the month's hourly partition"}
+        {"file": f, "detail": note("cli.verify.cache_computed")}
         for f in written if f.startswith(daily_cache.KEY + "/")]
     return after
 
 
 def _verify_lines(rep, lang: str) -> list:
-    """The lines of ``airq verify``: per-file lines as the store words them (English), the summary line in ``lang``."""
-    lines = rep.lines()
-    c = rep.checked
-    if lang == "en" or not lines or not c:
-        return lines
-    what = t("cli.verify.what", lang, partitions=c.get("partitions", 0), rows=c.get("rows", 0),
-             flags=c.get("flag_files", 0), conflicts=c.get("conflict_files", 0))
-    lines[-1] = (t("cli.verify.ok", lang, store=rep.store, what=what) if rep.ok
-                 else t("cli.verify.problems", lang, store=rep.store, n=len(rep.problems), what=what))
-    return [t("cli.note", lang, note=line[len("note: "):]) if line.startswith("note: ") else line for line in lines]
+    """The lines of ``airq verify`` in ``lang`` (:meth:`airq.store_integrity.VerifyReport.lines`)."""
+    return rep.lines(lang)
 
 
-def add_parsers(sub) -> None:
-    p = sub.add_parser("ingest", help="raw files -> processed store", description="Read raw monitoring files, flag bad values "
-                       "(kept, set missing, with a reason), and add them to the processed store (Parquet, one partition per month).")
+def add_parsers(sub, lang: str = "en") -> None:
+    """Register ``ingest``, ``quality`` and ``verify`` (help in ``lang``)."""
+    h = helps("ingest", lang)
+    p = sub.add_parser("ingest", help=h["command"], description=h["description"])
     p.add_argument("--format", required=True, choices=["cnemc", "china_sites", "prsa", "tidy", "tidy_daily", "guigang_daily", "aqistudy"])
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="files, folders or glob patterns")
-    p.add_argument("--store", required=True, help="store folder (e.g. data/processed)")
-    p.add_argument("--hour-label", choices=["end", "start"], default=None, help="hourly formats: hour stamps mark the end (Chinese "
-                   "convention, default) or the start of the hour; the summary says which was applied")
-    p.add_argument("--encoding", default="auto", metavar="NAME", help="text encoding of the files, e.g. gb18030, gbk, utf-8 "
-                   "(default auto: byte-order mark, then UTF-8, then GB18030; the summary names files that were not UTF-8)")
-    p.add_argument("--config", help="plan TOML: rows of stations it does not define are flagged unknown_station and kept out")
-    p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help="values that differ from stored ones (default: report, keep stored)")
-    p.add_argument("--strict", action="store_true", help="fail on the first unparseable value instead of flagging it as missing")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true", help="print one JSON object: where every row went (read = added + replaced + unchanged + conflicting + duplicate copies + unknown stations + left out by the reader), flags by reason, files written")
-    p.add_argument("--wait", nargs="?", type=_wait_seconds, const=float("inf"), default=0.0, metavar="SECONDS",
-                   help="when another ingest holds the store's lock, wait for it (up to SECONDS; no limit without a number), "
-                   "with a progress line on stderr; default: fail at once, naming the process that holds it")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help=h["sources"])
+    p.add_argument("--store", required=True, help=h["store"])
+    p.add_argument("--hour-label", choices=["end", "start"], default=None, help=h["hour_label"])
+    p.add_argument("--encoding", default="auto", metavar="NAME", help=h["encoding"])
+    p.add_argument("--config", help=h["config"])
+    p.add_argument("--on-conflict", choices=["report", "keep", "replace"], default="report", help=h["on_conflict"])
+    p.add_argument("--strict", action="store_true", help=h["strict"])
+    p.add_argument("--quiet", action="store_true", help=h["quiet"])
+    p.add_argument("--json", action="store_true", help=h["json"])
+    p.add_argument("--wait", nargs="?", type=functools.partial(_wait_seconds, lang=lang), const=float("inf"), default=0.0,
+                   metavar="SECONDS", help=h["wait"])
     add_lang_argument(p)
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("quality", help="per-station completeness and flagged values by month",
-                       description="Per station and month: hours (hourly data) or days (daily values received as such, "
-                       "with proxy days and indicators without values) expected, absent and valid, and the values flagged at ingest.")
+    h = helps("quality", lang)
+    p = sub.add_parser("quality", help=h["command"], description=h["description"])
     p.add_argument("--store", required=True)
-    p.add_argument("--period", required=True, help="YYYY, YYYY-MM, YYYY-Qn or START/END")
-    p.add_argument("--config", help="plan TOML: list the plan's stations (with their names) and count the others")
+    p.add_argument("--period", required=True, help=h["period"])
+    p.add_argument("--config", help=h["config"])
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--station", action="append", help="only this station, by code or name (repeatable); unknown ones are an error")
-    which.add_argument("--all", action="store_true", help="list every station of the store (with --config: the plan's first, then the others)")
+    which.add_argument("--station", action="append", help=h["station"])
+    which.add_argument("--all", action="store_true", help=h["all"])
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--csv", action="store_true", help="the full table as CSV (column data = hourly | daily; notes on stderr)")
-    out.add_argument("--json", action="store_true", help="print one JSON object: rows per station and month, flag totals by reason, notes")
+    out.add_argument("--csv", action="store_true", help=h["csv"])
+    out.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.set_defaults(func=_cmd_quality)
 
-    p = sub.add_parser("verify", help="check the store's files against its manifest; rebuild damaged ones from the raw files",
-                       description="Complete an interrupted ingest, then check every partition, flag file and conflicts file "
-                       "of the store against the manifest (missing, not recorded, size, sha256, row count, readable): one line "
-                       "per problem and a summary. Exit status 0: the store is consistent; 1: it is not.")
-    p.add_argument("--store", required=True, help="store folder")
-    p.add_argument("--repair-from", nargs="+", metavar="SOURCE", help="raw files or folders: rebuild the damaged partitions and "
-                   "flag files by replaying the ingests the manifest records (raw files found by their sha256)")
-    p.add_argument("--recover", action="store_true", help="also finish an interrupted commit whose journal is unreadable, "
-                   "from the staged files whose sha256 the staged manifest records")
-    p.add_argument("--refresh-cache", action="store_true", help="compute the station daily values stored beside the hours "
-                   "(stationdaily/) where they are absent, stale or damaged, from the month's sound hourly partition — e.g. "
-                   "a store written by an airq without the cache; assessments read them instead of the hours")
-    p.add_argument("--json", action="store_true", help="print one JSON object: ok, checked, problems, recovered, repaired, notes")
+    h = helps("verify", lang)
+    p = sub.add_parser("verify", help=h["command"], description=h["description"])
+    p.add_argument("--store", required=True, help=h["store"])
+    p.add_argument("--repair-from", nargs="+", metavar="SOURCE", help=h["repair_from"])
+    p.add_argument("--recover", action="store_true", help=h["recover"])
+    p.add_argument("--refresh-cache", action="store_true", help=h["refresh_cache"])
+    p.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.set_defaults(func=_cmd_verify)

@@ -12,7 +12,7 @@ import sys
 
 import pandas as pd
 
-from .cli_common import CLIError, add_lang_argument, add_plan_arguments, as_of_arg, error_text, lang_of, plan_from_args
+from .cli_common import CLIError, add_lang_argument, add_plan_arguments, as_of_arg, env_lang, error_text, helps, lang_of, plan_from_args
 from .i18n import t
 from .notes import note
 from .report import forecast_payload, forecast_text
@@ -70,7 +70,7 @@ def _cmd_forecast(args) -> int:
     failed = [o for o in res.values() if o.forecast is None]
     if len(failed) == len(res):
         raise _error(failed[0].error if len(failed) == 1 else
-                     f"no group could be forecast; {failed[0].group}: {failed[0].error}")
+                     note("error.cli.forecast.none", group=failed[0].group, error=failed[0].error))
     if args.json:
         print(json.dumps({g: forecast_payload(o) for g, o in res.items()}, ensure_ascii=False, indent=1, sort_keys=True))
     else:
@@ -108,7 +108,7 @@ def _cmd_backtest(args) -> int:
         counts = daily[daily["aqi"].notna()].groupby(["group", daily["date"].dt.year]).size()
         dailies = {g: d for g, d in dailies.items() if all(counts.get((g, y), 0) >= args.min_days for y in need)}
         if not dailies:
-            raise _error(f"no group has {args.min_days} valid days in each of {args.require}")
+            raise _error(note("error.cli.backtest.min_days", min_days=args.min_days, years=args.require))
     targets = {}
     for g in groups:
         for y in years:
@@ -126,13 +126,14 @@ def _cmd_backtest(args) -> int:
         print(json.dumps(res.to_dict(), ensure_ascii=False, indent=1, sort_keys=True))
         return 0
     if not res.n_forecasts:
-        raise _error("no forecast could be scored: " + "; ".join(f"{g} {y}: {w}" for g, y, w in res.skipped[:5]))
+        raise _error(note("error.cli.backtest.none_scored", skipped=_skipped(res.skipped[:5])))
     lang = lang_of(args, plan)
     print(t("cli.backtest.summary", lang, n=res.n_forecasts, groups=len(set(res.records["group"])), years=args.years,
             n_sims=res.n_sims, seed=res.seed, skipped=len(res.skipped)))
     if res.spreads:
-        print("fitted leaving the test year out: " + "; ".join(
-            f"{y}: level_sd {v['level_sd']:g}, spread {v['spread']:.3f}" for y, v in res.spreads.items()))
+        print(t("cli.backtest.lines.fitted", lang, items=t("cli.backtest.lines.sep", lang).join(
+            t("cli.backtest.lines.fitted_item", lang, year=y, level_sd=v["level_sd"], spread=v["spread"])
+            for y, v in res.spreads.items())))
     cols = ["pm25_mean_mae", "good_day_ratio_mae", "heavy_days_mae", "pm25_mean_cover80", "good_day_ratio_cover80",
             "pm25_mean_cover95", "good_day_ratio_cover95", "brier"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
@@ -142,12 +143,21 @@ def _cmd_backtest(args) -> int:
     return 0
 
 
+def _skipped(skipped):
+    """``g y: why; g y: why`` of the skipped group-years, as one note (each reason said in the error's language)."""
+    items = [note("error.cli.backtest.skipped", group=g, year=y, why=w) for g, y, w in skipped]
+    out = items[-1] if items else ""
+    for item in reversed(items[:-1]):
+        out = note("error.cli.backtest.then", first=item, rest=out)
+    return out
+
+
 def _cmd_report(args) -> int:
     from .monthly import run_report
 
     show = not args.quiet and sys.stderr.isatty()
     try:
-        run = run_report(args.config, args.store, args.month, out=args.out, lang=args.lang, n_sims=args.n_sims,
+        run = run_report(args.config, args.store, args.month, out=args.out, lang=args.lang or env_lang(), n_sims=args.n_sims,
                          seed=args.seed, progress=show)
     except (ValueError, FileNotFoundError) as exc:
         raise _error(error_text(exc)) from None
@@ -157,55 +167,47 @@ def _cmd_report(args) -> int:
     return 3 if run.failed else 0
 
 
-def add_parsers(sub) -> None:
-    """Add ``forecast`` and ``backtest`` to the ``airq`` sub-command parser."""
-    p = sub.add_parser("forecast", help="year-end forecast per group: median, intervals, P(meet target), allowances",
-                       description="Where each group will end the year, with 80 % intervals and the probability of "
-                       "meeting each target, beside the remaining allowances (docs/forecast.md). Exit status 0: every group "
-                       "forecast; 3: some groups could not be (each says why); 1: none could, or a bad argument.")
+def add_parsers(sub, lang: str = "en") -> None:
+    """Add ``forecast``, ``backtest`` and ``report`` to the ``airq`` sub-command parser (help in ``lang``)."""
+    h = helps("forecast", lang)
+    p = sub.add_parser("forecast", help=h["command"], description=h["description"])
     add_plan_arguments(p)
-    p.add_argument("--store", required=True, help="store folder")
-    p.add_argument("--as-of", required=True, help="last day known (YYYY-MM-DD); not after the data")
-    p.add_argument("--group", action="append", help="a group, or 'all' (default: all; repeatable)")
-    p.add_argument("--target", action="append", metavar="KEY=VALUE",
-                   help="override a target: pm25= [µg/m³], good_day_ratio= [%%], heavy_day_ratio= [%%], o3_p90=, pm10_mean=")
-    p.add_argument("--n-sims", type=int, default=2000, help="simulated years (default 2000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same numbers")
-    p.add_argument("--json", action="store_true", help="one JSON object keyed by group")
+    p.add_argument("--store", required=True, help=h["store"])
+    p.add_argument("--as-of", required=True, help=h["as_of"])
+    p.add_argument("--group", action="append", help=h["group"])
+    p.add_argument("--target", action="append", metavar="KEY=VALUE", help=h["target"])
+    p.add_argument("--n-sims", type=int, default=2000, help=h["n_sims"])
+    p.add_argument("--seed", type=int, default=0, help=h["seed"])
+    p.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.set_defaults(func=_cmd_forecast)
 
-    p = sub.add_parser("backtest", help="score month-end forecasts against persistence and climatology",
-                       description="Issue a forecast at every month-end January–November of each target year, from "
-                       "the data up to that day only, and score it against the year as it ended.")
+    h = helps("backtest", lang)
+    p = sub.add_parser("backtest", help=h["command"], description=h["description"])
     add_plan_arguments(p)
-    p.add_argument("--store", required=True, help="store folder")
-    p.add_argument("--years", required=True, help="target years, e.g. 2016,2017")
-    p.add_argument("--groups", nargs="+", help="only these groups")
-    p.add_argument("--n-sims", type=int, default=500, help="simulated years per forecast (default 500)")
+    p.add_argument("--store", required=True, help=h["store"])
+    p.add_argument("--years", required=True, help=h["years"])
+    p.add_argument("--groups", nargs="+", help=h["groups"])
+    p.add_argument("--n-sims", type=int, default=500, help=h["n_sims"])
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workers", type=int, default=1, help="processes (default 1)")
-    p.add_argument("--min-days", type=int, default=330, help="valid days a target year needs (default 330)")
-    p.add_argument("--require", help="only groups with --min-days valid days in each of these years (e.g. 2015,2016,2017)")
-    p.add_argument("--calibrate", action="store_true",
-                   help="fit the model's spread on the other years' forecasts, leaving each test year out")
-    p.add_argument("--calibration-years", help="extra years used only to fit the spread (e.g. 2015)")
-    p.add_argument("--quiet", action="store_true", help="no progress line")
-    p.add_argument("--json", action="store_true", help="one JSON object: n_forecasts, overall, by_horizon")
+    p.add_argument("--workers", type=int, default=1, help=h["workers"])
+    p.add_argument("--min-days", type=int, default=330, help=h["min_days"])
+    p.add_argument("--require", help=h["require"])
+    p.add_argument("--calibrate", action="store_true", help=h["calibrate"])
+    p.add_argument("--calibration-years", help=h["calibration_years"])
+    p.add_argument("--quiet", action="store_true", help=h["quiet"])
+    p.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.set_defaults(func=_cmd_backtest)
 
-    p = sub.add_parser("report", help="the monthly report: notebooks, HTML, index, summary (papermill)",
-                       description="Execute the monthly report notebook and one trajectory notebook per group into "
-                       "<out>/<plan>/<YYYY-MM>/ (replaced atomically), with HTML, index.html, summary.json and "
-                       "summary.csv. Prints the index path. Exit status 0: all groups ok; 3: some failed (each "
-                       "said on stderr and in the index); 1: the report could not be made.")
-    p.add_argument("--config", required=True, help="plan TOML")
-    p.add_argument("--store", required=True, help="store folder")
-    p.add_argument("--month", default="last", help="YYYY-MM, or 'last' (the last complete month with data; default)")
-    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    h = helps("report", lang)
+    p = sub.add_parser("report", help=h["command"], description=h["description"])
+    p.add_argument("--config", required=True, help=h["config"])
+    p.add_argument("--store", required=True, help=h["store"])
+    p.add_argument("--month", default="last", help=h["month"])
+    p.add_argument("--out", default="reports", help=h["out"])
     add_lang_argument(p)
     p.add_argument("--n-sims", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--quiet", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
+    p.add_argument("--quiet", action="store_true", help=h["quiet"])
     p.set_defaults(func=_cmd_report)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import json
 
-from .cli_common import CLIError, add_lang_argument, as_of_arg, error_text, lang_of
+from .cli_common import CLIError, add_lang_argument, as_of_arg, error_text, helps, lang_of
 from .i18n import t
+from .notes import note
 from .textable import display_width, format_table
 
 __all__ = ["add_parsers", "measures_text"]
@@ -42,8 +43,8 @@ def _only_unit(table, unit: str):
     units = list(dict.fromkeys(u for us in table["lead_units"] for u in us))
     if unit not in units:
         near = difflib.get_close_matches(unit, units, n=3, cutoff=0.3)
-        hint = f"; closest: {', '.join(near)}" if near else f"; lead units: {', '.join(units[:12])}"
-        raise CLIError(f"--unit {unit!r} leads no measure of the register{hint}")
+        raise CLIError(note("error.cli.measures.unit_closest", unit=unit, near=near) if near
+                       else note("error.cli.measures.unit_none", unit=unit, units=units[:12]))
     return table[[unit in us for us in table["lead_units"]]]
 
 
@@ -94,18 +95,14 @@ def _cmd_measures(args) -> int:
     return 0
 
 
-def add_parsers(sub) -> None:
-    """Register ``airq measures``."""
-    p = sub.add_parser(
-        "measures", help="a plan's dated measures as of a day: done, overdue, due this month, open, ongoing",
-        description="The measures of a register (config/<plan>_measures.csv) and their status as of a day, from "
-        "the append-only status file: done (days_late when done after due), overdue (days_late), due_this_month, "
-        "open, ongoing (recurring or no deadline); then a summary by lead unit (牵头单位). docs/measures.md.")
-    p.add_argument("--register", required=True, help="measures register CSV (e.g. config/qixing_2023_measures.csv)")
-    p.add_argument("--status", help="status file CSV (default: <register stem>_status.csv beside the register, "
-                                    "when it exists)")
-    p.add_argument("--as-of", required=True, help="the day (YYYY-MM-DD); status events after it are not counted")
-    p.add_argument("--unit", help="only the measures this unit leads (牵头单位), e.g. 市七星生态环境局")
-    p.add_argument("--json", action="store_true", help="a list of objects, one per measure")
+def add_parsers(sub, lang: str = "en") -> None:
+    """Register ``airq measures`` (help in ``lang``)."""
+    h = helps("measures", lang)
+    p = sub.add_parser("measures", help=h["command"], description=h["description"])
+    p.add_argument("--register", required=True, help=h["register"])
+    p.add_argument("--status", help=h["status"])
+    p.add_argument("--as-of", required=True, help=h["as_of"])
+    p.add_argument("--unit", help=h["unit"])
+    p.add_argument("--json", action="store_true", help=h["json"])
     add_lang_argument(p)
     p.set_defaults(func=_cmd_measures)

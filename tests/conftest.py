@@ -1,8 +1,16 @@
 """Shared pytest fixtures for the airq test suite."""
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The language airq picks without --lang follows AIRQ_LANG and the system locale (airq.cli_common.resolve_lang).
+# The suite's expectations of the default language must not depend on the machine that runs it: every test and
+# every command it starts run with no AIRQ_LANG and a neutral locale; the tests of that choice set them themselves.
+for _name in ("AIRQ_LANG", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 #: The project's read-only real-data folder (outside the repository, next to it).
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
