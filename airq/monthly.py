@@ -9,11 +9,13 @@ of the plan into ``<out>/<plan>/<YYYY-MM>/``:
 * ``data_vintage``: the sha256 of the store's manifest and the last day and hour of data the
   report used (up to the month's end; hour-start stamp, Beijing time);
 * ``summary.json`` (one object: ``plan``, ``month``, ``generated_by``, ``data_vintage``, ``seed``,
-  ``n_sims``, ``groups``; each group ``status``, ``error``, ``month`` and ``ytd`` as
+  ``n_sims``, ``groups``; each group ``status``, ``error`` (English; ``error_text``: said in each
+  language, :mod:`airq.notes`), ``month`` and ``ytd`` as
   ``airq assess --json`` gives them for those periods, ``forecast`` as ``airq forecast --json``,
   ``files``; ``measures``: when the plan names a register in ``[measures]``, the measures due in
   the month, overdue at its end, done in it and the summary by lead unit —
-  :func:`airq.measures.month_section` —, else null) and ``summary.csv`` (one row per group).
+  :func:`airq.measures.month_section`, its ``notes`` also as ``notes_text`` in each language —, else null) and
+  ``summary.csv`` (one row per group).
 
 The folder is built beside the old one and swapped in only when complete, so a crash mid-run
 leaves the previous report intact. One group that fails is marked failed while the others
@@ -59,17 +61,18 @@ class ReportRun:
 def last_full_month(plan, store_dir) -> pd.Period:
     """The last calendar month whose last day has data in the store (the month to report)."""
     from . import store
+    from .notes import note
     from .outlook import group_history
 
     months = sorted({m.group(1) for rel in store.read_manifest(store_dir).get("partitions", {})
                      for m in [re.search(r"month=(\d{4}-\d{2})", rel)] if m})
     if not months:
-        raise ValueError(f"the store {store_dir} holds no data; add it with airq ingest")
+        raise ValueError(note("error.report.store_empty", store=str(store_dir)))
     newest = pd.Period(months[-1], freq="M").end_time.normalize()  # the store's newest month, however old
     daily = group_history(plan, store_dir, newest, years=2)
     have = daily[daily["aqi"].notna()]
     if have.empty:
-        raise ValueError(f"the store {store_dir} holds no day with a valid AQI for the plan's groups; run `airq ingest`")
+        raise ValueError(note("error.report.no_valid_aqi", store=str(store_dir)))
     last = pd.Timestamp(have["date"].max())
     month = last.to_period("M")
     return month if last == month.end_time.normalize() else month - 1
@@ -110,8 +113,23 @@ def _execute(notebook: Path, out_nb: Path, params: dict) -> None:
     with _kernel_stderr_quiet():
         pm.execute_notebook(str(notebook), str(out_nb), parameters=params, progress_bar=False, log_output=False,
                             kernel_name="python3", cwd=str(Path.cwd()))
-    body, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_filename(str(out_nb))
+    body, _ = _html_exporter(HTMLExporter).from_filename(str(out_nb))
     atomic_write_text(out_nb.with_suffix(".html"), body)
+
+
+#: Cells tagged so are for JupyterLab only (the bilingual title shown before a run); the report's HTML leaves them out
+#: and shows the headings the notebook said in its ``lang`` (:func:`airq.notebook.show_text`).
+NOTEBOOK_ONLY_TAG = "notebook-only"
+
+
+def _html_exporter(exporter_class):
+    """nbconvert's HTML exporter without the code, the prompts and the cells tagged :data:`NOTEBOOK_ONLY_TAG`."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {NOTEBOOK_ONLY_TAG}
+    return exporter_class(config=config, exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 @contextlib.contextmanager
@@ -138,6 +156,13 @@ def _kernel_stderr_quiet():
 
 
 def _error_sentence(exc: BaseException) -> str:
+    """The one sentence of a failure: a catalogue note kept as it is (said in the report's language by
+    ``index.html`` and the dispatch, :mod:`airq.notes`), else the last line of the error (a notebook's ``evalue``)."""
+    from .notes import Note
+
+    first = exc.args[0] if exc.args else None
+    if isinstance(first, Note):
+        return first
     text = str(exc).strip().splitlines()
     evalue = getattr(exc, "evalue", None)
     return (evalue or (text[-1] if text else type(exc).__name__)).strip()
@@ -146,12 +171,13 @@ def _error_sentence(exc: BaseException) -> str:
 def _index(summary: dict, title: str, lang: str = "zh") -> str:
     """``index.html``: links to the dispatch, the files and every group's notebook, in ``lang`` (the catalogue's ``[index]``)."""
     from .i18n import t
+    from .notes import render
 
     rows = []
     for g, v in summary["groups"].items():
         ytd = (v.get("ytd") or {}).get("published", {})
         fc = (v.get("forecast") or {}).get("indicators", {})
-        cells = [html.escape(g), "✔" if v["status"] == "ok" else html.escape(t("index.failed", lang, error=v.get("error") or "")),
+        cells = [html.escape(g), "✔" if v["status"] == "ok" else html.escape(t("index.failed", lang, error=render(v.get("error") or "", lang))),
                  str(ytd.get("good_day_ratio", "—")), str(ytd.get("pm25_mean", "—")),
                  "—" if "pm25_mean" not in fc else f"{fc['pm25_mean']['median']:.1f}",
                  f"<a href='{html.escape(v['files']['html'])}'>HTML</a>" if v["status"] == "ok" else ""]
@@ -167,8 +193,19 @@ def _index(summary: dict, title: str, lang: str = "zh") -> str:
             + "".join(f"<p><a href='{html.escape(f)}'>{html.escape(f)}</a></p>" for f in (summary.get("dispatch") or {}).values())
             + _index_measures(summary.get("measures"), lang)
             + f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-            f"<p>{html.escape(t('index.data', lang, vintage=json.dumps(summary['data_vintage']), seed=summary['seed']))}</p>"
+            f"<p>{html.escape(t('index.data', lang, vintage=_vintage_text(summary['data_vintage'], lang), seed=summary['seed']))}</p>"
             "</body></html>")
+
+
+def _vintage_text(vintage: dict, lang: str) -> str:
+    """The data a report was made from, as the 通报 words it (last day and hour, the manifest's sha256)."""
+    from .i18n import t
+
+    if not vintage.get("last_data_day"):
+        return json.dumps(vintage)
+    text = t("dispatch.data.vintage", lang, day=vintage["last_data_day"], hour=vintage.get("last_data_hour_start") or "—",
+             sha256=vintage["manifest_sha256"])
+    return text.rstrip("。.")
 
 
 def _index_measures(m: dict | None, lang: str = "zh") -> str:
@@ -215,15 +252,13 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
     from .report import assessment_payload, forecast_payload
     from .dispatch import write_dispatch
 
-    from .i18n import LANGS, check_lang, default_lang
-    from .notes import render
+    from .i18n import LANGS, default_lang
+    from .notes import note, render
 
     plan = load_plan(config)
     lang = default_lang(plan) if lang is None else lang
-    try:
-        check_lang(lang)
-    except LookupError as exc:
-        raise ValueError(str(exc)) from None
+    if lang not in LANGS:
+        raise ValueError(note("error.report.bad_lang", lang=lang, langs=", ".join(LANGS)))
     month = last_full_month(plan, store_dir) if str(month) == "last" else pd.Period(str(month), freq="M")
     measures = _measures(plan, month)  # a bad register fails the report before any notebook runs
     end = month.end_time.normalize()
@@ -249,7 +284,7 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
         jobs = [("monthly_report", nb_dir / "monthly_report.ipynb", {**base, "month": f"{month}"}, None)]
         jobs += [(f"county_{g}", nb_dir / "county_trajectory.ipynb", {**base, "group": g, "as_of": f"{end:%Y-%m-%d}"}, g)
                  for g in plan.groups]
-        bar = _bar(len(jobs), progress)
+        bar = _bar(len(jobs), progress, lang)
         for stem, nb, params, group in jobs:
             error = None
             try:
@@ -259,11 +294,12 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
             except Exception as exc:  # one group's failure is reported, the others go on
                 error = _error_sentence(exc)
             if group is None and error:
-                raise ValueError(f"the monthly report notebook failed: {error}")
+                raise ValueError(note("error.report.notebook_failed", error=error))
             if group is not None:
                 fc_notes = outlooks[group].forecast.notes if outlooks[group].forecast is not None else []
                 summary["groups"][group] = {
                     "status": "ok" if error is None else "failed", "error": error,
+                    "error_text": None if error is None else {lg: render(error, lg) for lg in LANGS},
                     "month": pay_m.get(group), "ytd": pay_y.get(group), "forecast": forecast_payload(outlooks[group]),
                     "forecast_notes_text": {lg: [render(n, lg) for n in fc_notes] for lg in LANGS},
                     "files": {"html": f"{stem}.html", "notebook": f"{stem}.ipynb"}}
@@ -284,12 +320,16 @@ def run_report(config, store_dir, month="last", *, out="reports", lang: str | No
 
 def _measures(plan, month: pd.Period) -> dict | None:
     """The month's measures section (:func:`airq.measures.month_section`), with the files it was read from."""
+    from .i18n import LANGS
     from .measures import month_section, plan_measures
+    from .notes import render
 
     loaded = plan_measures(plan)  # ConfigError (a ValueError): one sentence naming file, line, column, value
     if loaded is None:
         return None
-    return {"register": plan.measures.register, "status": plan.measures.status, **month_section(*loaded, month)}
+    sec = month_section(*loaded, month)
+    return {"register": plan.measures.register, "status": plan.measures.status, **sec,
+            "notes_text": {lg: [render(n, lg) for n in sec.get("notes") or []] for lg in LANGS}}  # said in each language
 
 
 def _swap(work: Path, final: Path) -> None:
@@ -301,16 +341,18 @@ def _swap(work: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _bar(total: int, show: bool):
+def _bar(total: int, show: bool, lang: str = "en"):
     if not show:
         return lambda name: None
     from tqdm import tqdm
 
-    t = tqdm(total=total, unit="notebook", file=sys.stderr)
+    from .i18n import t
+
+    bar = tqdm(total=total, unit=t("report.monthly.bar_unit", lang), file=sys.stderr)
 
     def step(name):
-        t.set_postfix_str(name)
-        t.update(1)
-        if t.n == total:
-            t.close()
+        bar.set_postfix_str(name)
+        bar.update(1)
+        if bar.n == total:
+            bar.close()
     return step

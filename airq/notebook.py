@@ -13,24 +13,40 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["ParameterError", "validate", "CountyView", "county_view", "monthly_table", "summary_text", "MonthView",
-           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames", "measures_view"]
+           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames", "measures_view", "show_text", "labelled"]
 
 # Names an IPython kernel defines itself; anything else unexpected is a misspelt parameter.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 
 class ParameterError(ValueError):
-    """A bad notebook parameter, said in one sentence."""
+    """A bad notebook parameter, said in one sentence in the notebook's language.
+
+    The first argument is the sentence as an :class:`airq.notes.Note` (its English text, with its
+    catalogue key); ``str()`` says it in ``lang`` — the notebook's ``lang`` parameter — so a Chinese
+    notebook shows the error in Chinese.
+    """
+
+    def __init__(self, message, lang: str = "en"):
+        super().__init__(message)
+        self.lang = lang
+
+    def __str__(self) -> str:
+        from .notes import render
+
+        return render(self.args[0], self.lang) if self.args else ""
 
 
-def _as_date(name, value) -> pd.Timestamp:
+def _as_date(name, value, lang: str = "en") -> pd.Timestamp:
+    from .notes import note
+
     text = str(value).strip()
     try:
         day = pd.Timestamp(text)
     except ValueError:
-        raise ParameterError(f"{name} = {value!r} is not a date; give YYYY-MM-DD") from None
+        raise ParameterError(note("error.notebook.not_date", name=name, value=value), lang) from None
     if len(text) < 8:
-        raise ParameterError(f"{name} = {value!r} is not a full date; give YYYY-MM-DD")
+        raise ParameterError(note("error.notebook.not_full_date", name=name, value=value), lang)
     return day.normalize()
 
 
@@ -46,17 +62,23 @@ def validate(namespace: dict, expected: dict) -> dict:
         Parameter name -> kind: ``"config"`` (a plan TOML that loads), ``"store"`` (an airq
         store folder), ``"group"`` (a group of the config), ``"date"`` (a full date, not after the
         store's data for the group), ``"month"`` (``YYYY-MM``), ``"int"``, ``"lang"``.
+
+    The errors are said in the notebook's ``lang`` parameter when it is ``"zh"`` or ``"en"``
+    (English otherwise).
     """
     from . import store as _store
     from .config import ConfigError, load_plan
+    from .notes import Note, note
 
+    said = [namespace.get(k) for k, kind in expected.items() if kind == "lang"]
+    lang = said[0] if said and said[0] in ("zh", "en") else "en"
     unknown = sorted(k for k in namespace if not k.startswith("_") and k not in expected and k not in _KERNEL_NAMES
                      and not callable(namespace[k]) and type(namespace[k]).__name__ != "module")
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; this notebook takes: {', '.join(expected)}")
+        raise ParameterError(note("error.notebook.unknown", names=", ".join(unknown), expected=", ".join(expected)), lang)
     missing = [k for k in expected if k not in namespace]
     if missing:
-        raise ParameterError(f"missing parameter(s) {', '.join(missing)}")
+        raise ParameterError(note("error.notebook.missing", names=", ".join(missing)), lang)
     out = {}
     for name, kind in expected.items():
         value = namespace[name]
@@ -64,26 +86,28 @@ def validate(namespace: dict, expected: dict) -> dict:
             try:
                 out[name] = load_plan(value)
             except (ConfigError, OSError) as exc:
-                raise ParameterError(f"config = {value!r}: {exc}") from None
+                first = exc.args[0] if exc.args else None  # the plan file's note, said in the same language
+                raise ParameterError(note("error.notebook.config", value=value,
+                                          error=first if isinstance(first, Note) else str(exc)), lang) from None
         elif kind == "store":
             if not (Path(value) / _store.MANIFEST).exists():
-                raise ParameterError(f"store = {value!r} is not an airq store (no {_store.MANIFEST}); run `airq ingest` first")
+                raise ParameterError(note("error.notebook.not_store", value=value, manifest=_store.MANIFEST), lang)
             out[name] = str(value)
         elif kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ParameterError(f"{name} = {value!r} must be a whole number >= 0")
+                raise ParameterError(note("error.notebook.not_whole", name=name, value=value), lang)
             out[name] = value
         elif kind == "lang":
             if value not in ("zh", "en"):
-                raise ParameterError(f"lang = {value!r} must be 'zh' or 'en'")
+                raise ParameterError(note("error.notebook.bad_lang", value=value), lang)
             out[name] = value
         elif kind == "month":
             try:
                 out[name] = pd.Period(str(value), freq="M")
             except ValueError:
-                raise ParameterError(f"{name} = {value!r} is not a month; give YYYY-MM") from None
+                raise ParameterError(note("error.notebook.not_month", name=name, value=value), lang) from None
         elif kind == "date":
-            out[name] = _as_date(name, value)
+            out[name] = _as_date(name, value, lang)
         elif kind == "group":
             out[name] = value
         else:  # pragma: no cover - a notebook's own mistake
@@ -91,8 +115,8 @@ def validate(namespace: dict, expected: dict) -> dict:
     plan = next((v for k, v in out.items() if expected[k] == "config"), None)
     for name, kind in expected.items():
         if kind == "group" and plan is not None and out[name] not in plan.groups:
-            raise ParameterError(f"group = {out[name]!r} is not a group of the plan; it has: {', '.join(plan.groups)}")
-    _check_data(out, expected, plan)
+            raise ParameterError(note("error.notebook.not_group", value=out[name], known=", ".join(plan.groups)), lang)
+    _check_data(out, expected, plan, lang)
     return out
 
 
@@ -101,8 +125,9 @@ def namespace_value(value) -> str:
     return f"'{value:%Y-%m-%d}'" if isinstance(value, pd.Timestamp) else repr(str(value))
 
 
-def _check_data(out: dict, expected: dict, plan) -> None:
+def _check_data(out: dict, expected: dict, plan, lang: str = "en") -> None:
     """A date or month past the store's data is refused (days not ingested are not invalid days)."""
+    from .notes import note
     from .outlook import group_history
 
     store = next((v for k, v in out.items() if expected[k] == "store"), None)
@@ -117,8 +142,9 @@ def _check_data(out: dict, expected: dict, plan) -> None:
         have = daily[daily["aqi"].notna()]
         last = None if have.empty else pd.Timestamp(have["date"].max())
         if last is None or last < day:
-            said = "no valid day" if last is None else f"data up to {last:%Y-%m-%d}"
-            raise ParameterError(f"{name} = {namespace_value(out[name])} is after the data in the store ({said})")
+            why = (note("error.notebook.why_no_valid_day") if last is None
+                   else note("error.notebook.why_data_up_to", last=f"{last:%Y-%m-%d}"))
+            raise ParameterError(note("error.notebook.after_data", name=name, value=namespace_value(out[name]), why=why), lang)
 
 
 @dataclass
@@ -135,13 +161,12 @@ class CountyView:
 
 def monthly_table(plan, store, group: str, as_of) -> pd.DataFrame:
     """Month by month, this year to ``as_of`` and the same months last year: good-day ratio, PM2.5."""
-    from .assessment import group_days, station_days
+    from .assessment import load_group_days
     from .stats import period_stats
 
     as_of = pd.Timestamp(as_of)
     start = pd.Timestamp(as_of.year - 1, 1, 1)
-    sd = station_days(store, start, as_of, plan.group_stations(group))
-    daily = group_days(plan, sd, groups=[group])
+    daily, _ = load_group_days(plan, store, start, as_of, [group])  # with the hours where the plan's O3 rule needs them
     rows = []
     for m in range(1, as_of.month + 1):
         row = {"month": m}
@@ -335,24 +360,29 @@ def whatif_scenarios(config, store, group: str, as_of, *, pm25=(20, 25, 30, 35),
     return pd.DataFrame(rows)
 
 
-def whatif_controls(config, store, group: str, as_of):
-    """ipywidgets sliders that recompute the year-end values live (JupyterLab); returns the widget box."""
+def whatif_controls(config, store, group: str, as_of, lang: str | None = None):
+    """ipywidgets sliders that recompute the year-end values live (JupyterLab); returns the widget box.
+
+    The sliders' labels are in ``lang`` ("zh" or "en"; default the plan's, :func:`airq.i18n.default_lang`).
+    """
     import ipywidgets as w
     from IPython.display import display
 
     from .assessment import comparison_decimals, plan_targets
+    from .i18n import default_lang, t
     from .whatif import whatif_for_group
     from .config import load_plan
 
     plan = load_plan(config) if not hasattr(config, "groups") else config
+    lang = lang or default_lang(plan)
     as_of = pd.Timestamp(as_of).normalize()
     pos = whatif_for_group(plan, store, group, as_of).position
     targets, _ = plan_targets(plan, group, as_of.year)
     left = (pd.Timestamp(as_of.year, 12, 31) - as_of).days
-    pm = w.FloatSlider(value=30, min=5, max=120, step=0.5, description="PM2.5 rest")
-    ng = w.IntSlider(value=0, min=0, max=left, description="non-good +")
-    hv = w.IntSlider(value=0, min=0, max=left, description="heavy +")
-    du = w.IntSlider(value=0, min=0, max=left, description="dust days")
+    pm = w.FloatSlider(value=30, min=5, max=120, step=0.5, description=t("report.widget.pm25", lang))
+    ng = w.IntSlider(value=0, min=0, max=left, description=t("report.widget.nongood", lang))
+    hv = w.IntSlider(value=0, min=0, max=left, description=t("report.widget.heavy", lang))
+    du = w.IntSlider(value=0, min=0, max=left, description=t("report.widget.dust", lang))
     out = w.Output()
 
     def update(_=None):
@@ -387,11 +417,12 @@ def explore_frames(config, store, start, end) -> dict:
     stations = sorted({s for g in plan.groups for s in plan.group_stations(g)})
     hourly = _store.load(store, start=start, end=end + pd.Timedelta(days=1), stations=stations)
     sd = station_days(store, start, end, stations)
-    daily = group_days(plan, sd)
+    need_hourly = plan.options.o3_8h_aggregation != "mean_of_station_max"  # the group's O3-8h from the hours
+    daily = group_days(plan, sd, hourly=hourly if need_hourly else None)
     pols = [c for c in ("so2", "no2", "co", "o3", "pm10", "pm25") if c in hourly.columns]
     t = pd.to_datetime(hourly["time"])
     diurnal = hourly.groupby(t.dt.hour)[pols].mean().rename_axis("hour")
-    weekly = hourly.groupby(t.dt.dayofweek)[pols].mean().rename_axis("weekday")
+    weekly = hourly.groupby(t.dt.day_of_week)[pols].mean().rename_axis("weekday")
     corr = daily[["so2", "no2", "co", "pm10", "pm25", "o3_8h"]].corr()
     months = pd.period_range(start, end, freq="M")
     hours = months.to_timestamp().days_in_month.to_numpy() * 24
@@ -400,3 +431,60 @@ def explore_frames(config, store, start, end) -> dict:
     completeness = (100 * valid / hours).round(1)
     return {"hourly": hourly, "group_daily": daily, "diurnal": diurnal, "weekly": weekly, "correlation": corr,
             "completeness": completeness}
+
+
+def show_text(notebook: str, name: str, lang: str, *, level: int = 2, anchor: str | None = None) -> None:
+    """Show a heading of a notebook and its paragraph, in ``lang``, as Markdown (the report's HTML keeps it).
+
+    The words are the catalogue's ``notebook.text.<notebook>.<name>`` (the heading, of Markdown ``level``)
+    and ``notebook.text.<notebook>.<name>_text`` (the paragraph below it, where there is one);
+    ``anchor`` puts an ``id`` before the heading for links (``monthly_report.html#measures``).
+    """
+    from IPython.display import Markdown, display
+
+    from .i18n import keys, t
+
+    head = f"notebook.text.{notebook}.{name}"
+    parts = [f'<a id="{anchor}"></a>'] if anchor else []
+    parts.append("#" * level + " " + t(head, lang))
+    if f"{head}_text" in keys(lang):
+        parts.append(t(f"{head}_text", lang))
+    display(Markdown("\n\n".join(parts)))
+
+
+def labelled(frame, lang: str):
+    """A table or series to show in a notebook, its column names, index name and index labels in ``lang``.
+
+    Names the catalogue knows (``notebook.col.<name>``: ``month_pm25_mean`` → 当月PM2.5 (µg/m³),
+    ``good_day_ratio`` …) are said in ``lang``, others are kept; a ``status`` column of measures says its
+    words (``measure_status``) and a column of booleans says yes / no (是 / 否). A series is shown as a table
+    of one column (no ``dtype`` line). The numbers are not changed; the frame given is not modified.
+    """
+    from .i18n import keys, t
+
+    known = keys(lang)
+
+    def word(name):
+        key = f"notebook.col.{name}"
+        return t(key, lang) if isinstance(name, str) and key in known else name
+
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(name=t("notebook.col.value", lang) if frame.name is None else frame.name)
+    out = frame.copy()
+    if isinstance(out, pd.DataFrame):
+        for c in out.columns:
+            if out[c].dtype == bool:
+                out[c] = out[c].map({True: t("report.yes", lang), False: t("report.no", lang)})
+        if "status" in out.columns:
+            out["status"] = out["status"].map(lambda s: t(f"measure_status.{s}", lang) if f"measure_status.{s}" in known else s)
+        names = [word(c) for c in out.columns]
+        if names != list(out.columns):
+            out.columns = names
+    else:
+        out.name = word(out.name)
+    if not isinstance(out.index, pd.MultiIndex):
+        labels = [word(i) for i in out.index]
+        if labels != list(out.index):
+            out.index = pd.Index(labels)
+        out.index.name = word(frame.index.name)
+    return out

@@ -131,7 +131,7 @@ def test_a_crash_leaves_the_previous_report(demo, february, tmp_path):
     ({"lang": "fr"}, "must be 'zh' or 'en'"),
 ])
 def test_county_notebook_refuses_bad_parameters(demo, tmp_path, params, sentence):
-    base = {"config": str(CONFIG), "store": str(demo / "store"), "as_of": "2026-03-31", "n_sims": 10}
+    base = {"config": str(CONFIG), "store": str(demo / "store"), "as_of": "2026-03-31", "n_sims": 10, "lang": "en"}
     with pytest.raises(pm.PapermillExecutionError) as err:
         pm.execute_notebook(str(NOTEBOOKS / "county_trajectory.ipynb"), str(tmp_path / "out.ipynb"),
                             parameters={**base, **params}, progress_bar=False, kernel_name="python3")
@@ -174,7 +174,9 @@ def test_html_report_in_headless_chromium(february, tmp_path):
         if page == "index.html":
             assert "贵港市2023年环境空气质量目标 — 2026-02" in dom and dom.count("<tr>") == 7  # title + 6 groups
         else:
-            assert "county trajectory against target" in dom and "<table" in dom and "image/png" in dom
+            # the headings in the report's language (the bilingual JupyterLab title cell is left out of the HTML)
+            assert "县（区）空气质量轨迹与目标" in dom and "轨迹、预测区间与目标" in dom and "<table" in dom and "image/png" in dom
+            assert "county trajectory against target" not in dom and "年初至今" in dom and "dtype:" not in dom
             blue = (pixels[..., 2] - pixels[..., 0] > 0.25) & (pixels[..., 2] > 0.6)  # the fan's blues
             assert blue.sum() > 2000, "the forecast fan of the trajectory chart is not on the page"
 
@@ -192,7 +194,8 @@ def test_whatif_and_explore_execute_headless(demo, tmp_path, name, params):
     outputs = [o for c in doc["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     if name == "whatif":  # the static grid of scenarios is there without a frontend
-        assert any("met_pm25_mean" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+        assert any("PM2.5达标" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)  # lang zh: Chinese columns
+        assert any("情景表" in "".join(o.get("data", {}).get("text/markdown", "")) for o in outputs)
     else:
         assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3
 
@@ -202,7 +205,7 @@ def test_whatif_and_explore_execute_headless(demo, tmp_path, name, params):
     ("explore", {"start": "2026-01-01", "end": "2026-13-01"}, "is not a date"),
 ])
 def test_whatif_and_explore_refuse_bad_parameters(demo, tmp_path, name, params, sentence):
-    base = {"config": str(CONFIG), "store": str(demo / "store")}
+    base = {"config": str(CONFIG), "store": str(demo / "store"), "lang": "en"}  # the errors in English
     with pytest.raises(pm.PapermillExecutionError) as err:
         pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / "o.ipynb"), parameters={**base, **params},
                             progress_bar=False, kernel_name="python3")
