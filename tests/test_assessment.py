@@ -237,7 +237,7 @@ def test_dust_days_follow_the_plan_option(small_store, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("date\n2025-13-01\n", encoding="utf-8")
     err = run("assess", "--config", str(plan), "--store", store, "--period", "2025-01", "--dust-days", str(bad))
-    assert err.returncode == 1 and "line 2" in err.stderr and "2025-13-01" in err.stderr
+    assert err.returncode == 1 and "第 2 行" in err.stderr and "2025-13-01" in err.stderr  # the plan is Chinese
 
 
 def test_o3_from_the_group_mean_series_option(small_store, tmp_path):
@@ -252,3 +252,22 @@ def test_o3_from_the_group_mean_series_option(small_store, tmp_path):
     # series can never exceed the mean of the stations' maxima
     assert b["港南区"]["o3_8h_p90"] == pytest.approx(a["港南区"]["o3_8h_p90"])
     assert b["全市"]["o3_8h_p90"] <= a["全市"]["o3_8h_p90"] + 1e-9
+
+
+def test_every_view_of_a_max_of_mean_series_plan_reads_the_hours(small_store, tmp_path):
+    """``o3_8h_aggregation = "max_of_mean_series"`` needs the hours: the notebooks' month-by-month table, the explore
+    frames and ``airq rulechange`` load them (they stopped with 'needs the hourly data' before)."""
+    from airq.config import load_plan
+    from airq.notebook import explore_frames, monthly_table
+
+    store = str(small_store / "store")
+    text = _plan_text().replace('o3_8h_aggregation = "mean_of_station_max"', 'o3_8h_aggregation = "max_of_mean_series"')
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    months = monthly_table(plan, store, "全市", "2025-01-31")
+    assert len(months) == 1 and months.loc[0, "valid_days"] > 0
+    frames = explore_frames(plan, store, "2025-01-01", "2025-01-31")
+    assert len(frames["group_daily"]) > 0
+    proc = run("rulechange", "--config", str(path), "--store", store, "--period", "2025-01")
+    assert proc.returncode == 0, proc.stderr
