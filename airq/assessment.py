@@ -431,7 +431,8 @@ def assess(plan: Plan, store_dir, period: str, *, groups=None, rules=None, as_of
 
 def _no_data(store_dir, names, start, end):
     """The error of a period without data, naming the next step."""
-    return note("error.no_data", store=str(store_dir), names=", ".join(names[:6]) + (" ..." if len(names) > 6 else ""),
+    shown = list(names[:6])  # a list: said with the language's separator (、 in Chinese)
+    return note("error.no_data", store=str(store_dir), names=note("analysis.names_more", names=shown) if len(names) > 6 else shown,
                 start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
 
 

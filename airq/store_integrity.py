@@ -321,7 +321,7 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
     Raises
     ------
     FileNotFoundError
-        The store folder does not exist.
+        The store folder does not exist, or holds neither a manifest nor data (not an airq store).
     StoreLocked
         Recovery was needed while another ingest holds the lock.
     """
@@ -361,8 +361,8 @@ def verify_store(store_dir, *, recover: bool = True, fix_journal: bool = False) 
                                          note("store.detail_no_manifest", n=len(disk["partitions"]))))
             rep.notes += _what_is_there(store, disk)
             return rep
-        rep.checked = {"partitions": 0, "flag_files": 0, "conflict_files": 0, "rows": 0}
-        return rep
+        # a folder with neither a manifest nor data is not a store (a mistyped --store must not pass as a clean one)
+        raise FileNotFoundError(note("error.store.not_a_store", store=str(store), manifest=_store.MANIFEST))
     parts = manifest.get("partitions", {})
     files = manifest.get("files")
     caches = manifest.get(_cache.KEY) or {}

@@ -296,7 +296,7 @@ def test_xlsx_sheets_are_formatted_and_hold_the_published_numbers(report):
     lead = list(wb["措施按牵头单位"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1]) for r in lead] == [(x["lead_unit"], x["measures"]) for x in m["by_lead_unit"]]
     about = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=2, values_only=True)}
-    assert about["提示"] == BANNER and about["数据存储清单 sha256"] == summary["data_vintage"]["manifest_sha256"]
+    assert about["提示"] == BANNER and about["数据库清单 sha256"] == summary["data_vintage"]["manifest_sha256"]
 
 
 def test_xlsx_parts_are_well_formed(report):

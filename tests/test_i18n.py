@@ -219,7 +219,7 @@ def guigang_store(shared_real, tmp_path_factory):
     store = tmp_path_factory.mktemp("gg") / "store"
     out = airq("ingest", "--format", "guigang_daily", str(shared_real / "cnemc_guigang_2023q1" / "station_daily.csv"),
                "--store", str(store), "--config", str(GUIGANG), "--lang", "zh")
-    assert "读取" in out and "行数：读取" in out and f"存储：{store}" in out
+    assert "读取" in out and "行数：读取" in out and f"数据库：{store}" in out
     return store
 
 

@@ -386,7 +386,7 @@ def test_the_ingest_summary_in_both_languages(tmp_path, raw):
     assert len(zh) == len(en.splitlines())
     assert zh[0] == t("cli.ingest.read", "zh", rows=rep.rows_read, table="小时", files=1, format="tidy")
     assert zh[1] == t("cli.ingest.hour_end", "zh")
-    assert zh[2].startswith("存储：新增 ") and zh[3].startswith("行数：读取 ") and zh[4].startswith("标记的值（置为缺测，连同原因保留）：")
+    assert zh[2].startswith("数据库：新增 ") and zh[3].startswith("行数：读取 ") and zh[4].startswith("标记的值（置为缺测，连同原因保留）：")
     empty = tmp_path / "empty.csv"
     empty.write_text("station,time,pm25\n", encoding="utf-8")
     rep = ingest_files("tidy", empty, tmp_path / "s2")
@@ -410,3 +410,17 @@ def test_the_ingest_summary_names_encodings_and_unparseable_values(tmp_path):
     assert zh[6] == "  f0.csv 第 4 行 pm25 列：不是数字（'abc'）→ 置为缺测"
     assert en[-1] == "  ... 37 more unparseable values (all kept in the store's quality/ folder)"
     assert zh[-1] == "  …… 另有 37 个无法解析的值（全部保留在数据库的 quality/ 文件夹中）"
+
+
+def test_verify_of_a_folder_that_is_not_a_store_is_an_error(tmp_path):
+    """A mistyped --store naming an existing folder (no manifest, no data) is not reported as a clean store."""
+    import subprocess
+    import sys
+
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(FileNotFoundError) as err:
+        verify_store(tmp_path)
+    assert "not an airq store" in str(err.value) and "manifest.json" in str(err.value)
+    proc = subprocess.run([sys.executable, "-m", "airq.cli", "verify", "--store", str(tmp_path), "--lang", "zh"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stderr.startswith("airq: error: ") and "不是 airq 数据库" in proc.stderr
