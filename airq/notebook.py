@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["ParameterError", "validate", "CountyView", "county_view", "monthly_table", "summary_text", "MonthView",
-           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames", "measures_view", "show_text", "labelled"]
+           "month_view", "whatif_scenarios", "whatif_controls", "explore_frames", "measures_view", "show_text", "labelled", "styled"]
 
 # Names an IPython kernel defines itself; anything else unexpected is a misspelt parameter.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -488,3 +488,26 @@ def labelled(frame, lang: str):
             out.index = pd.Index(labels)
         out.index.name = word(frame.index.name)
     return out
+
+
+def styled(frame, lang: str):
+    """A table to show in a notebook and the report's HTML: :func:`labelled` in ``lang``, the row labels on one
+    line (a county's name is not broken into one character per line in a wide table), each column of numbers
+    with the decimals its values have (whole numbers — ranks, days — without any) and a missing value as —."""
+    shown = labelled(frame, lang)
+    styler = shown.style.set_table_styles([{"selector": "th", "props": "white-space: nowrap;"},
+                                           {"selector": "th.col_heading", "props": "white-space: normal; min-width: 4.5em;"}])
+    styler = styler.format(na_rep="—")
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            styler = styler.format(f"{{:.{_decimals(shown[column])}f}}", subset=[column], na_rep="—")
+    return styler
+
+
+def _decimals(values: pd.Series, most: int = 6) -> int:
+    """The decimals a column of numbers needs to show each of its values as it is (at most ``most``)."""
+    found = 0
+    for v in values.dropna():
+        text = f"{v:.{most}f}".rstrip("0")
+        found = max(found, len(text.split(".")[1]) if "." in text else 0)
+    return found

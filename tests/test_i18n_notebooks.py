@@ -92,3 +92,14 @@ def test_the_report_html_leaves_out_the_notebook_only_cell(tmp_path):
     nbformat.write(nb, path)
     body, _ = _html_exporter(HTMLExporter).from_filename(str(path))
     assert "KEPT" in body and "ONLY-IN-JUPYTERLAB" not in body
+
+
+def test_styled_keeps_row_labels_on_one_line_and_shows_each_column_as_its_values_are():
+    from airq.notebook import styled
+
+    frame = pd.DataFrame({"month_rank": [3.0, None], "month_pm25_mean": [24.7, 25.15], "ytd_valid_days": [304, 296]},
+                         index=pd.Index(["港北区", "全市"], name="group"))
+    html = styled(frame, "zh").to_html()
+    assert "white-space: nowrap" in html and "当月排名" in html and "区县" in html
+    assert ">3<" in html and ">—<" in html  # a rank is whole, the city has none
+    assert ">24.70<" in html and ">25.15<" in html and ">304<" in html  # the column's decimals, no 24.700000
