@@ -134,7 +134,11 @@ def help_lang(argv=None, environ=None) -> str:
 def lang_of(args, plan=None) -> str:
     """The language of a command's text (:func:`resolve_lang`): ``--lang``, ``AIRQ_LANG``, ``plan``'s, the system
     locale, en."""
-    return resolve_lang(getattr(args, "lang", None), plan)
+    from .i18n import set_display_lang
+
+    lang = resolve_lang(getattr(args, "lang", None), plan)
+    set_display_lang(lang)  # the progress bars of the library speak the command's language
+    return lang
 
 
 # --------------------------------------------------------------------------- argparse in the user's language

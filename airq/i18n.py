@@ -22,10 +22,12 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGS", "CatalogueError", "t", "section", "keys", "fields", "files", "default_lang", "has_cjk", "check_lang"]
+__all__ = ["LANGS", "CatalogueError", "t", "section", "keys", "fields", "files", "default_lang", "has_cjk", "check_lang",
+           "display_lang", "set_display_lang"]
 
 #: The languages of the catalogue (the first is the language of the Chinese plans).
 LANGS = ("zh", "en")
@@ -134,3 +136,17 @@ def default_lang(plan) -> str:
         return "en"
     names = [getattr(plan, "name", ""), *(getattr(plan, "groups", None) or {})]
     return "zh" if any(has_cjk(n) for n in names) else "en"
+
+
+#: The language of what the library shows while it works (progress bars), set by the command that runs it.
+_DISPLAY = ContextVar("airq_display_lang", default="en")
+
+
+def set_display_lang(lang: str) -> None:
+    """The language of the progress bars from now on (the command line sets it to the command's language)."""
+    _DISPLAY.set(check_lang(lang))
+
+
+def display_lang() -> str:
+    """The language of the progress bars: the command's (:func:`set_display_lang`), English by default."""
+    return _DISPLAY.get()

@@ -805,7 +805,11 @@ def _ingest(table: _Table, frame, store_dir, sources, on_conflict, progress, wha
             if progress:
                 from tqdm.auto import tqdm
 
-                it = tqdm(month_list, desc=f"ingest {table.name}", unit="month")
+                from .i18n import display_lang, t
+
+                lang = display_lang()
+                it = tqdm(month_list, desc=t("progress.ingest", lang, table=t(f"cli.ingest.table_{table.name}", lang)),
+                          unit=t("progress.month_unit", lang))
             for month in it:
                 rel = _rel(table, month)
                 record = manifest["partitions"].get(rel)

@@ -423,3 +423,23 @@ def test_the_catalogue_topic_has_the_same_fields():
         assert ({n for _, n, _, _ in string.Formatter().parse(en[key]) if n}
                 == {n for _, n, _, _ in string.Formatter().parse(zh[key]) if n}), key
     assert json.dumps(sorted(en)) and len(en) > 150
+
+
+def test_progress_bars_speak_the_commands_language(capsys):
+    """The library's progress bars (reading files, writing the store's months) follow the language the command
+    chose (lang_of sets airq.i18n's display language); English by default."""
+    import argparse
+
+    from airq import i18n
+    from airq.cli_common import lang_of
+    from airq.io._sources import progress_iter
+
+    try:
+        assert lang_of(argparse.Namespace(lang="zh")) == "zh" and i18n.display_lang() == "zh"
+        list(progress_iter(["a.csv", "b.csv"], True, "CNEMC"))
+        assert "CNEMC 文件" in capsys.readouterr().err
+        lang_of(argparse.Namespace(lang="en"))
+        list(progress_iter(["a.csv"], True, "CNEMC"))
+        assert "CNEMC files" in capsys.readouterr().err
+    finally:
+        i18n.set_display_lang("en")

@@ -82,9 +82,13 @@ def expand_sources(sources, patterns: Sequence[str]) -> list[Path]:
     return out
 
 
-def progress_iter(files: Sequence[Path], progress: bool, desc: str) -> Iterable[Path]:
+def progress_iter(files: Sequence[Path], progress: bool, fmt: str) -> Iterable[Path]:
+    """``files``, with a progress bar ("CNEMC files" / "CNEMC 文件", :func:`airq.i18n.display_lang`) when ``progress``."""
     if not progress:
         return files
     from tqdm.auto import tqdm
 
-    return tqdm(files, desc=desc, unit="file")
+    from ..i18n import display_lang, t
+
+    lang = display_lang()
+    return tqdm(files, desc=t("progress.files", lang, format=fmt), unit=t("progress.file_unit", lang))

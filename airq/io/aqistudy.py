@@ -527,7 +527,7 @@ def read_aqistudy(sources, *, errors="raise", encoding="auto", progress=False):
         "no_data_rows": 0,
         "no_data_nonzero": {c: 0 for c in _NUMERIC.values()},
     }
-    for k, path in enumerate(_core.progress_iter(files, progress, "aqistudy files")):
+    for k, path in enumerate(_core.progress_iter(files, progress, "aqistudy")):
         frame, fl, facts, tab = _read_one(path, k, errors, encoding)
         frames.append(frame)
         flags.append(fl)

@@ -329,7 +329,7 @@ def read_china_sites(sources, *, hour_label="end", errors="raise", encoding="aut
     files = _core.expand_sources(sources, ("china_sites_*.csv",))
     frames, flags = [], []
     info = {"duplicate_lines_identical": 0, "duplicate_lines_conflicting": 0, "duplicate_conflict_values": 0}
-    for path in _core.progress_iter(files, progress, "china_sites files"):
+    for path in _core.progress_iter(files, progress, "china_sites"):
         frame, fl, counts = _read_one(path, hour_label, errors, encoding)
         frames.append(frame)
         flags.append(fl)

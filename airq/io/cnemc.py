@@ -246,7 +246,7 @@ def read_cnemc(sources, *, hour_label="end", o3_columns="auto", errors="raise", 
     encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv",))
     frames, flags, layouts = [], [], {}
-    for path in _core.progress_iter(files, progress, "CNEMC files"):
+    for path in _core.progress_iter(files, progress, "CNEMC"):
         frame, fl, layout = _read_one(path, hour_label, o3_columns, errors, encoding)
         frames.append(frame)
         flags.append(fl)
@@ -286,7 +286,7 @@ def read_cnemc_stations(sources, *, hour_label="end", encoding="auto", progress=
     _check_label(hour_label)
     files = _core.expand_sources(sources, ("*.csv",))
     frames = []
-    for path in _core.progress_iter(files, progress, "CNEMC files"):
+    for path in _core.progress_iter(files, progress, "CNEMC"):
         table = _core.read_csv_table(path, CNEMC_COLUMNS, encoding=encoding, use=CNEMC_COLUMNS[:6])
         _checks.cut_cells(table, keys=CNEMC_COLUMNS[:6], values={}, bad=[], errors="raise")
         time = _times(table, hour_label)

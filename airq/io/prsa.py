@@ -156,7 +156,7 @@ def read_prsa(sources, *, hour_label="end", errors="raise", encoding="auto", pro
     encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("PRSA_Data_*.csv", "PRSA_Data_*.csv.gz"))
     frames, flags = [], []
-    for path in _core.progress_iter(files, progress, "PRSA files"):
+    for path in _core.progress_iter(files, progress, "PRSA"):
         frame, fl = _read_one(path, hour_label, errors, encoding)
         frames.append(frame)
         flags.append(fl)

@@ -389,7 +389,7 @@ def read_tidy(sources, *, hour_label="end", errors="raise", encoding="auto", pro
     encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv", "*.parquet", "*.pq"))
     frames, flags = [], []
-    for path in _core.progress_iter(files, progress, "tidy files"):
+    for path in _core.progress_iter(files, progress, "tidy"):
         frame, fl = _read_hourly(path, hour_label, errors, encoding)
         frames.append(frame)
         flags.append(fl)
@@ -453,7 +453,7 @@ def read_tidy_daily(sources, *, errors="raise", encoding="auto", progress=False)
     encoding = check_encoding(encoding)
     files = _core.expand_sources(sources, ("*.csv", "*.parquet", "*.pq"))
     frames, flags = [], []
-    for path in _core.progress_iter(files, progress, "tidy daily files"):
+    for path in _core.progress_iter(files, progress, "tidy_daily"):
         frame, fl = _read_daily(path, errors, encoding)
         frames.append(frame)
         flags.append(fl)
