@@ -49,3 +49,29 @@ def demo_job(tmp_path_factory) -> dict:
     second = demo("--skip-report")  # in the plan's language: Chinese
     return {"base": base, "reports": base / "reports", "first": first, "second": second, "first_files": files,
             "root": root}
+
+
+#: The four Guigang stations of the two-month store below.
+JANFEB_STATIONS = ["2506A", "2507A", "2508A", "3405A"]
+
+
+@pytest.fixture(scope="session")
+def janfeb_raw(tmp_path_factory) -> Path:
+    """Synthetic demo files (with flagged values) of January and February 2025, four Guigang stations."""
+    from airq.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("janfeb_raw")
+    write_demo(folder, start="2025-01-01", end="2025-02-28", stations=JANFEB_STATIONS)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def janfeb_built(tmp_path_factory, janfeb_raw) -> Path:
+    """A store of those files, January and February ingested separately; never modified: tests copy it
+    (``shutil.copytree(..., copy_function=shutil.copy2)`` keeps the mtimes, the store's fast path)."""
+    from airq.ingestion import ingest_files
+
+    store = tmp_path_factory.mktemp("janfeb_built") / "store"
+    for month in ("2025-01", "2025-02"):
+        ingest_files("tidy", janfeb_raw / f"demo_{month}.csv", store, known_stations=JANFEB_STATIONS)
+    return store

@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 
 from airq import aqi, hourly, quality, stats, timeconv
-from airq.cli import main
 from airq.cli_common import error_sentence
 from airq.config import load_plan
 from airq.ingestion import ingest_files
@@ -27,23 +26,10 @@ from airq.quality_report import UnknownStationError, store_quality
 from airq.rounding import round_decimal_string
 from airq.unit_checks import co_unit_file_lines
 from airq.units import AirqUnitWarning, co_unit_message
+from helpers import airq, raised
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIGANG = str(ROOT / "config" / "guigang_2023.toml")
-
-
-def airq(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def raised(fn, exc=ValueError):
-    """The exception ``fn()`` raises; its message must be a note."""
-    with pytest.raises(exc) as info:
-        fn()
-    assert isinstance(info.value.args[0], Note), info.value.args[0]
-    return info.value
 
 
 def both(exc):

@@ -18,10 +18,10 @@ import pytest
 from airq import groups as G
 from airq import rules as R
 from airq import targets as T
-from airq.cli import main
 from airq.config import ConfigError, MISSING, load_plan, load_station_list, plan_by_station
 from airq.measures import parse_due, read_register, read_status
 from airq.notes import Note, render
+from helpers import airq, raised
 
 PLAN = '''[plan]
 name = "测试方案"
@@ -63,20 +63,6 @@ def _no_language_from_the_environment(monkeypatch):
     monkeypatch.delenv("AIRQ_LANG", raising=False)
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
-
-
-def airq(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def raised(fn, exc=ValueError):
-    """The exception ``fn()`` raises; its message (``args[0]``) must be a note."""
-    with pytest.raises(exc) as info:
-        fn()
-    assert isinstance(info.value.args[0], Note), info.value.args[0]
-    return info.value
 
 
 def said(exc) -> tuple[str, str]:

@@ -16,7 +16,6 @@ import pytest
 
 from airq import store as S
 from airq.cli import main
-from airq.demo import write_demo
 from airq.i18n import t
 from airq.ingestion import PlanMismatchError, ingest_files
 from airq.notes import Note, render
@@ -27,19 +26,16 @@ JAN = "hourly/month=2025-01/data.parquet"
 FEB = "hourly/month=2025-02/data.parquet"
 
 
-@pytest.fixture(scope="module")
-def raw(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("raw")
-    write_demo(folder, start="2025-01-01", end="2025-02-28", stations=STATIONS)
-    return folder
+@pytest.fixture
+def raw(janfeb_raw) -> Path:
+    """The January and February 2025 demo files (tests/conftest.py)."""
+    return janfeb_raw
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, raw) -> Path:
-    store = tmp_path_factory.mktemp("built") / "store"
-    for month in ("2025-01", "2025-02"):
-        ingest_files("tidy", raw / f"demo_{month}.csv", store, known_stations=STATIONS)
-    return store
+@pytest.fixture
+def built(janfeb_built) -> Path:
+    """Their store, never modified: copy it (tests/conftest.py)."""
+    return janfeb_built
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ import pytest
 
 from airq import store as S
 from airq.cli import main
-from airq.demo import write_demo
 from airq.ingestion import ingest_files, load_flags
 from airq.store_integrity import verify_store
 
@@ -37,21 +36,16 @@ JAN_DAILY = "stationdaily/month=2025-01/data.parquet"
 FEB = "hourly/month=2025-02/data.parquet"
 
 
-@pytest.fixture(scope="module")
-def raw(tmp_path_factory) -> Path:
-    """Synthetic demo files (with flagged values) of January and February 2025."""
-    folder = tmp_path_factory.mktemp("raw")
-    write_demo(folder, start="2025-01-01", end="2025-02-28", stations=STATIONS)
-    return folder
+@pytest.fixture
+def raw(janfeb_raw) -> Path:
+    """The January and February 2025 demo files (tests/conftest.py)."""
+    return janfeb_raw
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, raw) -> Path:
-    """A store holding January and February (ingested separately), never modified: copy it."""
-    store = tmp_path_factory.mktemp("built") / "store"
-    for month in ("2025-01", "2025-02"):
-        ingest_files("tidy", raw / f"demo_{month}.csv", store, known_stations=STATIONS)
-    return store
+@pytest.fixture
+def built(janfeb_built) -> Path:
+    """Their store, never modified: copy it (tests/conftest.py)."""
+    return janfeb_built
 
 
 @pytest.fixture
