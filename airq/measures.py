@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import MISSING, ConfigError, os_reason
+from .config_errors import MISSING, ConfigError, os_reason
 from .notes import note
 from .measures_due import CALENDAR_KINDS, DUE_KINDS, Due, find_due_phrases, parse_due
 from .util import as_day, atomic_write_text
