@@ -41,8 +41,10 @@ from . import store as _store
 from .config import Plan
 from .groups import group_daily, group_daily_aqi
 from .notes import note
-from .stats import parse_period, period_stats, previous_period, publish, rank
-from .targets import assess_targets
+from .stats_period_stats import period_stats
+from .stats_periods import parse_period, previous_period
+from .stats_publish import publish, rank
+from .targets_assess import assess_targets
 from .units import crosses_reference_state_change
 from .util import as_day
 
@@ -259,7 +261,7 @@ class Assessment:
         ``remaining_unit``, ``status`` (``safe``, ``at_risk``, ``lost``), and for PM2.5
         ``ceiling_exact`` [µg/m³], ``ceiling_inclusive``.
         """
-        from .targets import plain_targets
+        from .targets_assess import plain_targets
 
         parts = [plain_targets(t).assign(group=g) for g, t in self.targets.items()]
         if not parts:

@@ -119,7 +119,8 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
 
 def _cmd_rulechange(args: argparse.Namespace) -> int:
     from .assessment import group_days, station_days
-    from .stats import parse_period, rule_change_comparison
+    from .stats_compare import rule_change_comparison
+    from .stats_periods import parse_period
 
     plan = load_plan(args.config)
     names = args.group or list(plan.groups)

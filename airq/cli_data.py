@@ -111,7 +111,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     import json
 
     from .quality_report import DAILY_INDICATORS, store_quality
-    from .stats import parse_period
+    from .stats_periods import parse_period
     from .store import StoreError
     from .textable import format_table
 

@@ -162,7 +162,7 @@ class CountyView:
 def monthly_table(plan, store, group: str, as_of) -> pd.DataFrame:
     """Month by month, this year to ``as_of`` and the same months last year: good-day ratio, PM2.5."""
     from .assessment import load_group_days
-    from .stats import period_stats
+    from .stats_period_stats import period_stats
 
     as_of = pd.Timestamp(as_of)
     start = pd.Timestamp(as_of.year - 1, 1, 1)
@@ -327,7 +327,7 @@ def _lead_table(rows) -> pd.DataFrame:
 
 
 def _whatif_row(pos, targets, decimals, as_of, pm25, nongood, heavy, dust) -> dict:
-    from .targets import whatif
+    from .targets_whatif import whatif
 
     r = whatif(year=as_of.year, valid_days=pos["valid_days"], good_days=pos["good_days"], heavy_days=pos["heavy_days"],
                pm25_mean=pos["pm25_mean"], pm25_valid_days=pos["pm25_valid_days"], as_of=as_of.date(),

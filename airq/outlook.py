@@ -13,8 +13,8 @@ import pandas as pd
 from .assessment import TARGET_KEYS, comparison_decimals, last_data_day, load_group_days, plan_targets, position
 from .config import Plan
 from .notes import Note, note
-from .stats import period_stats
-from .targets import assess_targets
+from .stats_period_stats import period_stats
+from .targets_assess import assess_targets
 
 __all__ = ["HISTORY_YEARS", "group_history", "GroupOutlook", "forecast_groups"]
 

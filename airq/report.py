@@ -99,7 +99,7 @@ def targets_payload(table: pd.DataFrame) -> dict:
     ``ceiling_exact`` is the exact value, ``ceiling_inclusive`` says whether averaging exactly it
     still passes, ``effective_threshold`` the annual mean that still publishes as the target.
     """
-    from .targets import plain_targets
+    from .targets_assess import plain_targets
 
     out = {}
     for key, row in plain_targets(table).iterrows():
@@ -149,7 +149,7 @@ def assessment_payload(res, plan) -> dict:
     prev = res.previous.set_index("group") if len(res.previous) else pd.DataFrame()
     change = pd.DataFrame()
     if len(res.previous):
-        from .stats import compare_periods
+        from .stats_compare import compare_periods
 
         change = compare_periods(res.stats.dropna(subset=["valid_days"]), res.previous).set_index("group")
     change_keys = ("good_day_ratio_change_pp", "heavy_day_ratio_change_pp", "good_days_change", "heavy_days_change",
@@ -203,7 +203,7 @@ def assessment_text(res, plan, *, title: str | None = None, lang: str = "en") ->
     dec = plan.options.decimals
     prev_pub = None
     if len(res.previous):
-        from .stats import publish
+        from .stats_publish import publish
 
         prev_pub = publish(res.previous, decimals=dict(dec)).set_index("group")
     rows = []

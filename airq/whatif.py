@@ -15,8 +15,9 @@ import pandas as pd
 from .assessment import (comparison_decimals, last_data_day, load_group_days, position, stats_keywords, targets_of)
 from .config import Plan
 from .notes import note
-from .stats import period_stats
-from .targets import assess_targets, plain_targets, whatif
+from .stats_period_stats import period_stats
+from .targets_assess import assess_targets, plain_targets
+from .targets_whatif import whatif
 from .util import as_day
 
 __all__ = ["ASSUMPTIONS", "WhatIf", "whatif_for_group", "whatif_notes"]

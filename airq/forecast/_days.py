@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules import get_limits
-from ..targets import meets_target
+from ..targets_core import meets_target
 
 #: Year-end indicators, in display order (units: % for ratios, days, µg/m³, index).
 INDICATORS = ("good_day_ratio", "pm25_mean", "heavy_days", "heavy_day_ratio", "pm10_mean", "o3_8h_p90",
