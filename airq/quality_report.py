@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 
 from . import store as _store
 from .notes import note
-from .quality import FLAG_COLUMNS, REASONS, STUCK, quality_summary
+from .quality_gaps import quality_summary
+from .quality_rules import FLAG_COLUMNS, REASONS, STUCK
 
 __all__ = [
     "DAILY_INDICATORS",
