@@ -29,7 +29,9 @@ import warnings
 
 import pandas as pd
 
-from .aqi import INDICATOR_NAMES, daily_aqi, realtime_aqi
+from .aqi_daily import daily_aqi
+from .aqi_inputs import INDICATOR_NAMES
+from .aqi_realtime import realtime_aqi
 from .cli_common import CLIError, Parser, add_lang_argument, env_lang, error_sentence, error_text, help_lang, helps, lang_of, resolve_lang
 from .i18n import t
 from .notes import Note, note, render

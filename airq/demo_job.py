@@ -25,7 +25,7 @@ import pandas as pd
 
 from .assessment import assess
 from .config import load_plan
-from .demo import write_demo
+from .demo_files import write_demo
 from .ingestion import ingest_files
 from .util import atomic_write_text
 

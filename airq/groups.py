@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import grid as _grid
-from .aqi import daily_aqi
+from .aqi_daily import daily_aqi
 from .hourly import HourlyGrid, station_daily, to_grid
 from .notes import note
 from .util import label as _label

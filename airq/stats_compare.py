@@ -21,7 +21,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .aqi import daily_aqi
+from .aqi_daily import daily_aqi
 from .stats_inputs import DAILY_INDICATORS, MEAN_POLLUTANTS, PERCENTILES, _dates_of, _strip_aqi
 from .stats_period_stats import period_stats
 from .stats_periods import _resolve_period

@@ -33,7 +33,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .aqi import aqi_category, daily_aqi
+from .aqi_combine import aqi_category
+from .aqi_daily import daily_aqi
 from .notes import note
 from .rounding import round_scaled
 from .rules import get_limits, get_rules, limits_for

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from ..aqi import daily_aqi_values
+from ..aqi_daily import daily_aqi_values
 from ..notes import note
 from ..rules import rules_for_dates
 from ._days import OFFSET, O3_PAIR, SIM_POLLUTANTS, Days, check_daily, prior_years
