@@ -14,7 +14,7 @@ from .notes import note
 from .report import jsonable
 from .rules import RULE_NAMES
 
-__all__ = ["add_parsers", "option_words"]
+__all__ = ["add_parsers"]
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
@@ -38,28 +38,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         print(json.dumps(assessment_document(res, plan), ensure_ascii=False, sort_keys=True, indent=1))
         return 0
     lang = lang_of(args, plan)
-    if lang != "en" and res.options:  # the options line's values in the reader's words (a copy: the JSON keeps them)
-        import copy
-
-        res = copy.copy(res)
-        res.options = option_words(res.options, lang)
     print(assessment_text(res, plan, lang=lang))
     return 0
-
-
-def option_words(options: dict, lang: str) -> dict:
-    """``Assessment.options`` with the values of the options line said in ``lang`` (the catalogue's
-    ``[cli.options]``: words in Chinese, the identifiers kept beside them); a value it does not know stays."""
-    from .i18n import section
-
-    out = dict(options)
-    for key, table in (("dust_deduction", "dust"), ("o3_8h_aggregation", "o3"), ("composite_limits", "limits")):
-        words = section(f"cli.options.{table}", lang)
-        if out.get(key) in words:
-            out[key] = words[out[key]]
-    if out.get("rules") == "in force each day":
-        out["rules"] = t("cli.options.rules.each_day", lang)
-    return out
 
 
 #: --assume words: the names of :data:`airq.whatif.ASSUMPTIONS` (Python and JSON use the same).

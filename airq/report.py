@@ -23,7 +23,7 @@ from .notes import render
 from .textable import display_width, format_table, pad
 
 __all__ = ["forecast_payload", "forecast_text", "jsonable", "assessment_payload", "assessment_document", "assessment_text", "targets_payload", "targets_text",
-           "whatif_text", "status_legend", "STATUS_TEXT", "STATUS_LEGEND"]
+           "whatif_text", "status_legend", "option_words", "STATUS_TEXT", "STATUS_LEGEND"]
 
 _STATUSES = ("safe", "at_risk", "lost", "not_lost")
 #: What each allowance status of :mod:`airq.targets` means; English text, JSON and Python use the same words
@@ -238,7 +238,7 @@ def assessment_text(res, plan, *, title: str | None = None, lang: str = "en") ->
     lines.append(t("report.legend", lang, prev=prev, rank=rank))
     for n in res.notes:
         lines.append(t("report.note", lang, note=render(n, lang)))
-    opts = res.options
+    opts = option_words(res.options, lang) if res.options else res.options  # the values in the reader's words
     if opts:
         ms = sorted(set(opts["min_stations"].values()))
         lines.append(t("report.options", lang, stations=ms[0] if len(ms) == 1 else ms, o3=opts["o3_8h_aggregation"],
@@ -375,3 +375,18 @@ def forecast_text(outlook, lang: str = "en") -> str:
     for n in fc.notes:
         lines.append(t("report.forecast.note", lang, note=render(n, lang)))
     return "\n".join(lines)
+
+
+def option_words(options: dict, lang: str) -> dict:
+    """``Assessment.options`` with the values of the options line said in ``lang`` (the catalogue's
+    ``[cli.options]``: words in Chinese, the identifiers kept beside them); a value it does not know stays."""
+    from .i18n import section, t
+
+    out = dict(options)
+    for key, table in (("dust_deduction", "dust"), ("o3_8h_aggregation", "o3"), ("composite_limits", "limits")):
+        words = section(f"cli.options.{table}", lang)
+        if out.get(key) in words:
+            out[key] = words[out[key]]
+    if out.get("rules") == "in force each day":
+        out["rules"] = t("cli.options.rules.each_day", lang)
+    return out

@@ -350,7 +350,7 @@ def test_backtest_skipped_and_fitted_lines():
 
 
 def test_option_words():
-    from airq.cli_assess import option_words
+    from airq.report import option_words
 
     opts = {"min_stations": {"全市": 1}, "o3_8h_aggregation": "mean_of_station_max", "dust_deduction": "exclude_days",
             "composite_limits": "GB3095-2012", "rules": "in force each day", "comparison": {}}
@@ -443,3 +443,12 @@ def test_progress_bars_speak_the_commands_language(capsys):
         assert "CNEMC files" in capsys.readouterr().err
     finally:
         i18n.set_display_lang("en")
+
+
+def test_the_options_line_of_the_demo_is_said_in_chinese_too(demo_job):
+    """`airq demo` prints the assessment text itself, not through `airq assess`: the options line's values are said
+    in Chinese wherever the text is made (airq.report.assessment_text), and stay identifiers in English."""
+    zh = next(line for line in demo_job["second"].splitlines() if line.startswith("选项："))
+    assert "in force each day" not in zh and "不扣除（none）" in zh and "各日现行规则" in zh
+    en = next(line for line in demo_job["first"].splitlines() if line.startswith("options:"))
+    assert "county O3 8-h = mean_of_station_max, dust deduction = none" in en and en.endswith("rules = in force each day")
